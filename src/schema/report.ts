@@ -1,0 +1,156 @@
+import { z } from 'zod';
+import { PlatformSchema } from '../model/post.js';
+import { ScoringModelSchema } from '../scoring/model.js';
+
+/**
+ * The JSON report: the contract CI jobs read (metrics.md §6). This zod schema is the single
+ * source of the report's TypeScript type and of the published `schema/report.schema.json`.
+ * Renaming or removing a path is a breaking change that bumps SCHEMA_VERSION's major.
+ */
+export const SCHEMA_VERSION = '1.0.0';
+
+const Share = z.number().min(0).max(1);
+const Score01 = z.number().min(0).max(1);
+const Count = z.number().int().min(0);
+const Instant = z.string().describe('ISO 8601 instant');
+
+/** One cited post: enough for a reader to find it. */
+export const EvidenceSchema = z.object({
+  id: z.string(),
+  url: z.string().nullable(),
+  createdAt: Instant.nullable(),
+  /** The post's own text, untrusted: reporters must sanitise it before printing. */
+  text: z.string().nullable(),
+  /** Why this post is cited ("answered after 26 h", "signals: own link, promotional wording"). */
+  note: z.string(),
+});
+export type Evidence = z.infer<typeof EvidenceSchema>;
+
+export const SelfPromotionSignalSchema = z.enum([
+  'repostOfOwnOrAffiliate',
+  'promotionalWording',
+  'ownDomainLink',
+  'ownHashtag',
+  'affiliateMention',
+]);
+export type SelfPromotionSignal = z.infer<typeof SelfPromotionSignalSchema>;
+
+export const ReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('social-audit'), version: z.string() }),
+  generatedAt: Instant,
+  /** `outbound-only` until inbound data (mentions, replies to the account) is read. */
+  mode: z.enum(['outbound-only', 'inbound+outbound']),
+  account: z.object({
+    platform: PlatformSchema,
+    handle: z.string().nullable(),
+    id: z.string().nullable(),
+    displayName: z.string().nullable(),
+    website: z.string().nullable(),
+  }),
+  source: z.object({
+    kind: z.enum(['api', 'archive', 'file']),
+    /** The detected input format (`x-archive`, `x-v1`, `x-v2`, `mastodon-archive`, `bluesky-feed`, `normalized`, or the API). */
+    format: z.string(),
+    /** The input path as given, for offline sources. */
+    path: z.string().nullable(),
+    /** False when fetching stopped early or part of the input could not be read. */
+    complete: z.boolean(),
+    /** Items of the audited account read from the source (before the window). */
+    itemsRead: Count,
+    /** Items that could not be understood and were skipped. */
+    itemsSkipped: Count,
+    /** Items by other authors left out (mixed inputs). */
+    otherAuthors: Count,
+    /** Duplicate items (same id) counted once. */
+    duplicates: Count,
+  }),
+  window: z.object({
+    since: Instant,
+    until: Instant,
+    timeZone: z.string(),
+  }),
+  counts: z.object({
+    items: Count,
+    original: Count,
+    replyToOther: Count,
+    replyToSelf: Count,
+    quoteToOther: Count,
+    quoteToSelf: Count,
+    repostToOther: Count,
+    repostToSelf: Count,
+    replyTargetUnknown: Count,
+    excludedNonPublic: Count,
+  }),
+  metrics: z.object({
+    replyRatio: z.object({
+      value: Share.nullable(),
+      /** reply.toOther */
+      numerator: Count,
+      /** items with words of their own (N - reposts) */
+      denominator: Count,
+      score: Score01.nullable(),
+    }),
+    responseLatency: z.object({
+      n: Count,
+      medianSeconds: z.number().min(0).nullable(),
+      p90Seconds: z.number().min(0).nullable(),
+      withinOneHourShare: Share.nullable(),
+      withinOneDayShare: Share.nullable(),
+      unknownTargetTime: Count,
+      noTargetPost: Count,
+      dropped: Count,
+      /** The slowest first replies, slowest first (up to 5). */
+      slowest: z.array(EvidenceSchema.extend({ latencySeconds: z.number().min(0) })),
+      score: Score01.nullable(),
+    }),
+    mix: z.object({
+      conversation: Count,
+      amplification: Count,
+      broadcast: Count,
+      conversationShare: Share.nullable(),
+      amplificationShare: Share.nullable(),
+      broadcastShare: Share.nullable(),
+      /** The longest run of consecutive broadcast items with no conversation between them. */
+      longestBroadcastRun: z.object({ length: Count, from: Instant.nullable(), to: Instant.nullable() }),
+      score: Score01.nullable(),
+    }),
+    selfPromotion: z.object({
+      share: Share.nullable(),
+      count: Count,
+      /** Every self-promotional item with the signals that matched (newest first). */
+      items: z.array(
+        EvidenceSchema.extend({ points: Count, signals: z.array(SelfPromotionSignalSchema) }),
+      ),
+      score: Score01.nullable(),
+    }),
+  }),
+  score: z.object({
+    /** 0-100, or null when the window holds no items. */
+    value: z.number().int().min(0).max(100).nullable(),
+    verdict: z.enum(['BEING', 'DOING', 'NO_ACTIVITY']),
+    /** Each metric's share of the score: weight, metric score and the points it earned (0-100 scale). */
+    breakdown: z.array(
+      z.object({
+        metric: z.enum(['replyRatio', 'responseLatency', 'mix', 'selfPromotion']),
+        weight: z.number().min(0),
+        score: Score01.nullable(),
+        points: z.number().min(0),
+      }),
+    ),
+  }),
+  scoring: ScoringModelSchema,
+  recommendations: z.array(
+    z.object({
+      id: z.string(),
+      metric: z.enum(['replyRatio', 'responseLatency', 'mix', 'selfPromotion']),
+      title: z.string(),
+      detail: z.string(),
+      /** Score points (0-100 scale) the metric would recover at a perfect score: weight·(1-score)/Σweights·100. */
+      gain: z.number().min(0),
+      evidence: z.array(EvidenceSchema),
+    }),
+  ),
+  warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+});
+export type Report = z.infer<typeof ReportSchema>;
