@@ -39,6 +39,10 @@ export interface InputSource {
   account: AccountInfo | null;
   posts: AsyncGenerator<Post>;
   stats: ReadStats;
+  /** False when the source itself says it is partial (a saved fetch that stopped early). */
+  complete?: boolean;
+  /** When the data was fetched, for a saved fetch (ISO instant), if known. */
+  fetchedAt?: string | null;
   /** Human-readable caveats about the input ("quotes in an X archive are a lower bound"). */
   warnings: string[];
 }
