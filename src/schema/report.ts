@@ -12,7 +12,7 @@ export const SCHEMA_VERSION = '1.0.0';
 const Share = z.number().min(0).max(1);
 const Score01 = z.number().min(0).max(1);
 const Count = z.number().int().min(0);
-const Instant = z.string().describe('ISO 8601 instant');
+const Instant = z.iso.datetime({ offset: true }).describe('ISO 8601 instant');
 
 /** One cited post: enough for a reader to find it. */
 export const EvidenceSchema = z.object({
