@@ -25,6 +25,8 @@ export type AuthorRef = z.infer<typeof AuthorRefSchema>;
 
 /**
  * A post this item points at: the reply target, the quoted post or the reposted post.
+ * The reference's presence decides the kind; any of its fields may be null when the payload does
+ * not say (a quoted post that was deleted, a retweet in an archive that names only the author).
  * `id` is the platform's id when known (X status id, Mastodon status id, Bluesky `at://` URI);
  * for a Mastodon archive it is the target's URI. `createdAt` is filled only when the payload
  * carries the target's time; otherwise `src/ids.ts` may derive it from `id`.

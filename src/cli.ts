@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { Chalk, type ChalkInstance } from 'chalk';
+import { Command, CommanderError, Option } from 'commander';
+import { z } from 'zod';
+import { loadConfig } from './config-load.js';
+import { AuditError, ExitCode, UsageError } from './errors.js';
+import { ACCEPTED_INPUTS } from './fetchers/detect.js';
+import { PlatformSchema } from './model/post.js';
+import type { Report } from './schema/report.js';
+
+/** The streams and environment the CLI talks to (tests pass their own). */
+export interface CliIo {
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  now: () => Date;
+}
+
+const FORMATS = ['terminal', 'json', 'markdown'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** Raw commander options, validated before use. */
+const OptionsSchema = z.object({
+  input: z.string().min(1).optional(),
+  platform: PlatformSchema.optional(),
+  apiUrl: z.string().optional(),
+  since: z.string().optional(),
+  until: z.string().optional(),
+  month: z.string().optional(),
+  tz: z.string().min(1).optional(),
+  config: z.string().min(1).optional(),
+  format: z.enum(FORMATS).optional(),
+  json: z.boolean().optional(),
+  output: z.string().min(1).optional(),
+  failUnder: z.number().min(0).max(100).optional(),
+  includePrivate: z.boolean().optional(),
+  debug: z.boolean().optional(),
+});
+type Options = z.infer<typeof OptionsSchema>;
+
+export function toolVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function parseScore(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > 100) {
+    throw new UsageError(`--fail-under "${value}" is not a score; give a number from 0 to 100`);
+  }
+  return n;
+}
+
+function buildProgram(run: (accounts: string[], opts: Options) => Promise<void>): Command {
+  const program = new Command('social-audit')
+    .description(
+      'Audit a public social-media account: is it broadcasting at people (doing social) or listening and answering (being social)?',
+    )
+    .version(toolVersion(), '-V, --version')
+    .argument('[account...]', 'the account: @name (X), @user@server (Mastodon), name.bsky.social or did:… (Bluesky)')
+    .option('--input <path>', 'read offline: an X or Mastodon archive (.zip or folder), X API v1.1/v2 JSON, a Bluesky feed, or a social-audit posts file')
+    .addOption(new Option('--platform <platform>', 'how to read a bare @handle').choices(['x', 'mastodon', 'bluesky']))
+    .option('--api-url <url>', "the platform's base URL (tests and self-hosted servers)")
+    .option('--since <date>', 'window start: YYYY-MM-DD (midnight in --tz) or an ISO instant')
+    .option('--until <date>', 'window end (exclusive instant; a date includes that whole day)')
+    .option('--month <YYYY-MM>', 'audit one calendar month in --tz')
+    .option('--tz <zone>', 'IANA time zone for --month and dates (default: config timeZone, else UTC)')
+    .option('--config <file>', 'config file (default: social-audit.config.json in this folder, if present)')
+    .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATS))
+    .option('--json', 'same as --format json')
+    .option('--output <file>', 'also write the report to a file (format from the extension: .json, .md, else text)')
+    .option('--fail-under <score>', 'exit 1 when the score is below this (or there is no score)', parseScore)
+    .option('--include-private', 'also audit followers-only and direct posts found in an archive')
+    .option('--debug', 'stack traces on errors')
+    .showHelpAfterError(false)
+    .exitOverride()
+    .action(async (accounts: string[], raw: unknown) => {
+      const parsed = OptionsSchema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new UsageError(`option --${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}; see social-audit --help`);
+      }
+      await run(accounts, parsed.data);
+    });
+  program.configureOutput({
+    writeErr: () => undefined,
+    outputError: () => undefined,
+  });
+  return program;
+}
+
+/** Colour level for a stream: NO_COLOR wins, then FORCE_COLOR, then whether it is a terminal. */
+export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): 0 | 1 | 2 | 3 {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return 0;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0;
+    const n = Number(force);
+    return n === 2 ? 2 : n === 3 ? 3 : 1;
+  }
+  if (!isTTY || env.TERM === 'dumb') return 0;
+  return env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit' ? 3 : 2;
+}
+
+function formatFor(opts: Options): Format {
+  if (opts.json) {
+    if (opts.format !== undefined && opts.format !== 'json') {
+      throw new UsageError(`--json and --format ${opts.format} disagree; use one of them`);
+    }
+    return 'json';
+  }
+  return opts.format ?? 'terminal';
+}
+
+function outputFormat(file: string, opts: Options): Format {
+  if (opts.format !== undefined) return opts.format;
+  const ext = extname(file).toLowerCase();
+  return ext === '.json' ? 'json' : ext === '.md' || ext === '.markdown' ? 'markdown' : 'terminal';
+}
+
+async function render(report: Report, format: Format, color: ChalkInstance, width: number): Promise<string> {
+  switch (format) {
+    case 'json': {
+      const { renderJson } = await import('./report/json.js');
+      return renderJson(report);
+    }
+    case 'markdown': {
+      const { renderMarkdown } = await import('./report/markdown.js');
+      return renderMarkdown(report);
+    }
+    case 'terminal': {
+      const { renderTerminal } = await import('./report/terminal.js');
+      return renderTerminal(report, { color, width });
+    }
+  }
+}
+
+/**
+ * Runs the command line and returns the exit code (metrics.md §7). The only place that maps
+ * errors to exit codes and writes to the process's streams.
+ */
+export async function main(argv: string[], io?: Partial<CliIo>): Promise<number> {
+  const env = io?.env ?? process.env;
+  const stdout = io?.stdout ?? process.stdout;
+  const stderr = io?.stderr ?? process.stderr;
+  const cwd = io?.cwd ?? process.cwd();
+  const now = io?.now ?? (() => new Date());
+  const debug = argv.includes('--debug');
+  let exitCode: number = ExitCode.ok;
+
+  const program = buildProgram(async (accounts, opts) => {
+    if (accounts.length > 1) {
+      throw new UsageError('one account at a time for now; run social-audit once per account');
+    }
+    const account = accounts[0] ?? null;
+    if (opts.input === undefined) {
+      if (account === null) {
+        throw new UsageError('name an account or give --input <path>; see social-audit --help');
+      }
+      throw new UsageError(
+        `live fetching is not available yet: audit ${account} from a file with --input <path> (${ACCEPTED_INPUTS})`,
+      );
+    }
+    const format = formatFor(opts);
+    const config = await loadConfig(opts.config, cwd);
+    const { runAudit } = await import('./run-audit.js');
+    const report = await runAudit(
+      {
+        input: opts.input,
+        account,
+        platform: opts.platform ?? null,
+        since: opts.since,
+        until: opts.until,
+        month: opts.month,
+        timeZone: opts.tz,
+        includePrivate: opts.includePrivate ?? false,
+        config,
+      },
+      { now, toolVersion: toolVersion() },
+    );
+    const color = new Chalk({ level: colorLevel(env, stdout.isTTY) });
+    stdout.write(await render(report, format, color, Math.max(60, Math.min(stdout.columns ?? 80, 120))));
+    if (opts.output !== undefined) {
+      const fileFormat = outputFormat(opts.output, opts);
+      const text = await render(report, fileFormat, new Chalk({ level: 0 }), 80);
+      try {
+        await writeFile(opts.output, text);
+      } catch (err) {
+        throw new UsageError(
+          `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable`,
+          { cause: err },
+        );
+      }
+    }
+    if (opts.failUnder !== undefined) {
+      const value = report.score.value;
+      if (value === null || value < opts.failUnder) {
+        stderr.write(
+          `social-audit: ${value === null ? 'no score (no activity in the window)' : `score ${value}`} is below --fail-under ${opts.failUnder}\n`,
+        );
+        exitCode = ExitCode.belowThreshold;
+      }
+    }
+  });
+
+  try {
+    await program.parseAsync(argv);
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+        return ExitCode.ok;
+      }
+      const message = err.message.replace(/^error:\s*/i, '').replace(/\.$/, '');
+      stderr.write(`social-audit: ${message}; see social-audit --help\n`);
+      return ExitCode.usage;
+    }
+    if (err instanceof AuditError) {
+      stderr.write(`social-audit: ${err.message}\n`);
+      if (debug && err.stack) stderr.write(`${err.stack}\n`);
+      return err.exitCode;
+    }
+    const e = err instanceof Error ? err : new Error(String(err));
+    stderr.write(
+      `social-audit: internal error: ${e.message} (this is a bug; run again with --debug and report the output)\n`,
+    );
+    if (debug && e.stack) stderr.write(`${e.stack}\n`);
+    return ExitCode.bug;
+  }
+}

@@ -1,0 +1,172 @@
+import { parseAccountArg, type AccountArg } from './account.js';
+import { gather, selectWindow } from './collect.js';
+import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
+import { openSource } from './fetchers/detect.js';
+import type { InputSource } from './fetchers/types.js';
+import { measureAll } from './metrics/index.js';
+import { DEFAULT_PHRASES } from './metrics/self-promotion.js';
+import type { MetricContext } from './metrics/types.js';
+import type { Platform } from './model/post.js';
+import { SCHEMA_VERSION, ReportSchema, type Report } from './schema/report.js';
+import { buildRecommendations } from './scoring/recommendations.js';
+import { scoreAudit } from './scoring/score.js';
+import { resolveWindow, assertTimeZone } from './window.js';
+
+/** Everything an offline audit needs, already validated by the CLI. */
+export interface AuditRequest {
+  /** `--input` path. */
+  input: string;
+  /** The account argument as typed, or null to audit the input's owner. */
+  account: string | null;
+  /** `--platform`, when given. */
+  platform: Platform | null;
+  since?: string | undefined;
+  until?: string | undefined;
+  month?: string | undefined;
+  /** `--tz`; falls back to the config's `timeZone`, then UTC. */
+  timeZone?: string | undefined;
+  includePrivate: boolean;
+  config: LoadedConfig;
+}
+
+export interface AuditDeps {
+  /** The clock, for `generatedAt` (tests pass a fixed one). */
+  now: () => Date;
+  toolVersion: string;
+  /** Opens an input (tests may substitute). */
+  openSource?: (path: string) => Promise<InputSource>;
+}
+
+/** Fewer items than this and the report says the sample is small (metrics.md §4). */
+export const SMALL_SAMPLE = 20;
+
+/** Runs one audit from a file or archive to a schema-valid report. Never prints. */
+export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Report> {
+  const source = await (deps.openSource ?? openSource)(req.input);
+  const platformHint = req.platform ?? source.account?.platform ?? null;
+  const accountArg: AccountArg | null =
+    req.account === null ? null : parseAccountArg(req.account, platformHint ?? 'x');
+
+  const gathered = await gather(source.posts, {
+    path: req.input,
+    accountArg,
+    sourceAccount: source.account,
+  });
+  const account = gathered.account;
+  const cfg = accountConfig(req.config.config, account.handle ?? accountArg?.handle ?? null);
+  const timeZone = req.timeZone ?? cfg.timeZone ?? 'UTC';
+  if (req.timeZone === undefined && cfg.timeZone !== undefined) assertTimeZone(cfg.timeZone, 'config timeZone');
+  const newest = gathered.posts.at(-1)?.ms ?? null;
+  const window = resolveWindow(
+    { since: req.since, until: req.until, month: req.month, timeZone },
+    newest === null ? null : newest + 1,
+  );
+  const model = scoringModel(cfg, req.config.path);
+  const set = selectWindow(gathered, window, req.includePrivate);
+  const ctx: MetricContext = {
+    window,
+    website: account.website,
+    ownDomains: cfg.ownDomains ?? [],
+    ownHashtags: cfg.ownHashtags ?? [],
+    affiliates: cfg.affiliates ?? [],
+    phrases: cfg.selfPromotion?.phrases ?? DEFAULT_PHRASES,
+  };
+  const measured = measureAll(set, ctx);
+  const scored = scoreAudit(measured, model);
+  const recommendations = buildRecommendations(measured, scored, model, set);
+
+  const warnings: Report['warnings'] = [];
+  for (const message of source.warnings) warnings.push({ code: 'input', message });
+  const complete = source.stats.skipped === 0 && source.complete !== false;
+  if (source.complete === false) {
+    warnings.push({
+      code: 'partial-source',
+      message: 'The input says its fetch stopped early: posts older than what it holds are missing, so the figures cover only part of the window',
+    });
+  }
+  if (source.stats.skipped > 0) {
+    warnings.push({
+      code: 'partial-input',
+      message: `${source.stats.skipped} item(s) in the input could not be read and were left out (first: ${source.stats.skippedExamples[0] ?? 'unknown'}); the figures cover the rest`,
+    });
+  }
+  if (gathered.otherAuthors > 0) {
+    warnings.push({
+      code: 'other-authors',
+      message: `${gathered.otherAuthors} item(s) by other accounts in the input were left out`,
+    });
+  }
+  const n = set.items.length;
+  if (n === 0) {
+    const span =
+      gathered.posts.length === 0
+        ? 'the input holds no posts by this account'
+        : `the input's posts run from ${iso(gathered.posts[0]?.ms)} to ${iso(newest)}`;
+    warnings.push({ code: 'no-activity', message: `No items in the window; ${span}` });
+  } else if (n < SMALL_SAMPLE) {
+    warnings.push({
+      code: 'small-sample',
+      message: `Only ${n} item(s) in the window: the figures are indicative, not conclusive (${SMALL_SAMPLE} or more make a fair sample)`,
+    });
+  }
+  const oldest = gathered.posts[0]?.ms;
+  if (source.sourceKind === 'file' && oldest !== undefined && n > 0 && oldest > window.sinceMs) {
+    warnings.push({
+      code: 'window-not-covered',
+      message: `The input's oldest post is from ${iso(oldest)}, after the window's start (${iso(window.sinceMs)}): posts before it may be missing from the data`,
+    });
+  }
+  if (measured.counts.replyToOther > 0 && measured.responseLatency.n === 0) {
+    warnings.push({
+      code: 'latency-unmeasured',
+      message: `None of the ${measured.counts.replyToOther} replies to other people could be timed (no target post, or the target's time is unknown): response latency is left out of the score`,
+    });
+  }
+  if (measured.counts.replyTargetUnknown > 0) {
+    warnings.push({
+      code: 'reply-target-unknown',
+      message: `${measured.counts.replyTargetUnknown} reply(ies) name no target author; they are counted as replies to other people`,
+    });
+  }
+
+  const report: Report = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'social-audit', version: deps.toolVersion },
+    generatedAt: deps.now().toISOString(),
+    mode: 'outbound-only',
+    account: {
+      platform: account.platform,
+      handle: account.handle,
+      id: account.id,
+      displayName: account.displayName,
+      website: account.website,
+    },
+    source: {
+      kind: source.sourceKind,
+      format: source.format,
+      path: req.input,
+      complete,
+      itemsRead: gathered.read,
+      itemsSkipped: source.stats.skipped,
+      otherAuthors: gathered.otherAuthors,
+      duplicates: gathered.duplicates,
+    },
+    window: { since: iso(window.sinceMs), until: iso(window.untilMs), timeZone: window.timeZone },
+    counts: measured.counts,
+    metrics: {
+      replyRatio: { ...measured.replyRatio, score: scored.metricScores.replyRatio },
+      responseLatency: { ...measured.responseLatency, score: scored.metricScores.responseLatency },
+      mix: { ...measured.mix, score: scored.metricScores.mix },
+      selfPromotion: { ...measured.selfPromotion, score: scored.metricScores.selfPromotion },
+    },
+    score: scored.score,
+    scoring: model,
+    recommendations,
+    warnings,
+  };
+  return ReportSchema.parse(report);
+}
+
+function iso(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? 'unknown' : new Date(ms).toISOString();
+}
