@@ -2,7 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import type { Evidence, Report } from '../schema/report.js';
 import { METRIC_IDS, type MetricId } from '../scoring/model.js';
-import { formatDurationShort } from './duration.js';
+import { formatDuration, formatPercent } from '../format.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import { truncateToWidth, visibleWidth, wrapText } from './width.js';
 
@@ -63,13 +63,6 @@ const plural = (n: number, one: string, many: string): string => `${formatCount(
 
 function formatCount(n: number): string {
   return n.toLocaleString('en-US');
-}
-
-/** A share in [0, 1] as a whole percentage that never rounds a non-zero share to 0% or 100%. */
-function formatShare(share: number): string {
-  if (share > 0 && share < 0.005) return '<1%';
-  if (share < 1 && share >= 0.995) return '>99%';
-  return `${Math.round(share * 100)}%`;
 }
 
 function formatPoints(points: number): string {
@@ -229,7 +222,7 @@ function measured(report: Report, metric: MetricId): Measured {
       const { value, numerator, denominator } = m.replyRatio;
       if (value === null || denominator === 0) return words('no own posts to measure');
       return words(
-        `${formatShare(value)} of ${plural(denominator, 'own post', 'own posts')}`,
+        `${formatPercent(value)} of ${plural(denominator, 'own post', 'own posts')}`,
         `(${plural(numerator, 'reply', 'replies')} to others)`,
       );
     }
@@ -240,11 +233,11 @@ function measured(report: Report, metric: MetricId): Measured {
           ? words('no reply with a known target time', `(${formatCount(unknownTargetTime)} unknown)`)
           : words('no replies to others');
       }
-      const median = `median ${formatDurationShort(medianSeconds)}`;
+      const median = `median ${formatDuration(medianSeconds)}`;
       const full = report.scoring.latencyFullAt;
       const sample = n < full ? `(n = ${n}; counts ${n}/${full})` : `(n = ${n})`;
       return p90Seconds !== null
-        ? words(`${median},`, `p90 ${formatDurationShort(p90Seconds)}`, sample)
+        ? words(`${median},`, `p90 ${formatDuration(p90Seconds)}`, sample)
         : words(median, sample);
     }
     case 'mix': {
@@ -252,9 +245,9 @@ function measured(report: Report, metric: MetricId): Measured {
       if (conversationShare === null || amplificationShare === null || broadcastShare === null) return words('no items');
       return {
         chunks: [
-          `conversation ${formatShare(conversationShare)}`,
-          `amplification ${formatShare(amplificationShare)}`,
-          `broadcast ${formatShare(broadcastShare)}`,
+          `conversation ${formatPercent(conversationShare)}`,
+          `amplification ${formatPercent(amplificationShare)}`,
+          `broadcast ${formatPercent(broadcastShare)}`,
         ],
         sep: ' · ',
       };
@@ -262,7 +255,7 @@ function measured(report: Report, metric: MetricId): Measured {
     case 'selfPromotion': {
       const { share, count } = m.selfPromotion;
       if (share === null) return words('no items');
-      return words(`${formatShare(share)} (${plural(count, 'post', 'posts')})`);
+      return words(`${formatPercent(share)} (${plural(count, 'post', 'posts')})`);
     }
   }
 }
