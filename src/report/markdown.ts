@@ -21,9 +21,16 @@ function safeUrl(url: string | null): string | null {
   return url.replace(/[()<>[\]"'`|\\ ]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
-/** GitHub turns `@handle` into a mention that notifies the user; the `@` written as an HTML entity reads the same and pings no one. */
+/**
+ * Escaped text that also pings no one: GitHub turns `@handle` into a mention that notifies the
+ * user (and post text is full of them); the `@` written as an HTML entity reads the same.
+ */
+function md(text: string): string {
+  return escapeMarkdown(text).replace(/@/g, '&#64;');
+}
+
 function handleText(handle: string | null): string {
-  return handle === null ? 'unknown account' : `&#64;${escapeMarkdown(handle)}`;
+  return handle === null ? 'unknown account' : `&#64;${md(handle)}`;
 }
 
 function value(report: Report, id: MetricId): string {
@@ -50,9 +57,9 @@ function value(report: Report, id: MetricId): string {
 
 function evidenceLine(e: Evidence): string {
   const url = safeUrl(e.url);
-  const label = url === null ? `post ${escapeMarkdown(e.id)}` : `[post ${escapeMarkdown(e.id)}](${url})`;
-  const text = e.text === null || e.text === '' ? '' : `: “${escapeMarkdown(e.text.length > 140 ? `${[...e.text].slice(0, 139).join('')}…` : e.text)}”`;
-  return `  - ${label} (${escapeMarkdown(e.note)})${text}`;
+  const label = url === null ? `post ${md(e.id)}` : `[post ${md(e.id)}](${url})`;
+  const text = e.text === null || e.text === '' ? '' : `: “${md(e.text.length > 140 ? `${[...e.text].slice(0, 139).join('')}…` : e.text)}”`;
+  return `  - ${label} (${md(e.note)})${text}`;
 }
 
 /**
@@ -64,7 +71,7 @@ export function renderMarkdown(report: Report): string {
   const lines: string[] = [];
   const who = `${handleText(report.account.handle)} on ${PLATFORM[report.account.platform]}`;
   lines.push(`## social-audit: ${who}`, '');
-  const window = `${formatInstant(report.window.since)} → ${formatInstant(report.window.until)} (${escapeMarkdown(report.window.timeZone)})`;
+  const window = `${formatInstant(report.window.since)} → ${formatInstant(report.window.until)} (${md(report.window.timeZone)})`;
   lines.push(`Window: ${window}, ${report.counts.items} items.`);
   if (!report.source.complete) lines.push('', '**Partial data:** the source could not be read completely; see the warnings.');
   lines.push('');
@@ -76,7 +83,7 @@ export function renderMarkdown(report: Report): string {
   lines.push('| Metric | Measured | Score | Points |', '| --- | --- | ---: | ---: |');
   for (const b of report.score.breakdown) {
     const score = b.score === null ? '–' : String(Math.round(b.score * 100));
-    lines.push(`| ${LABELS[b.metric]} | ${escapeMarkdown(value(report, b.metric))} | ${score} | ${b.points.toFixed(1)} |`);
+    lines.push(`| ${LABELS[b.metric]} | ${md(value(report, b.metric))} | ${score} | ${b.points.toFixed(1)} |`);
   }
   const c = report.counts;
   lines.push(
@@ -86,14 +93,14 @@ export function renderMarkdown(report: Report): string {
   if (report.recommendations.length > 0) {
     lines.push('', '### Recommendations', '');
     report.recommendations.slice(0, 5).forEach((r, i) => {
-      lines.push(`${i + 1}. **${escapeMarkdown(r.title)}** (+${r.gain.toFixed(1)} points): ${escapeMarkdown(r.detail)}`);
+      lines.push(`${i + 1}. **${md(r.title)}** (+${r.gain.toFixed(1)} points): ${md(r.detail)}`);
       for (const e of r.evidence) lines.push(evidenceLine(e));
     });
   }
   if (report.warnings.length > 0) {
     lines.push('', '### Warnings', '');
-    for (const w of report.warnings) lines.push(`- ${escapeMarkdown(w.message)}`);
+    for (const w of report.warnings) lines.push(`- ${md(w.message)}`);
   }
-  lines.push('', `<sub>social-audit ${escapeMarkdown(report.tool.version)}, report schema ${report.schemaVersion}</sub>`, '');
+  lines.push('', `<sub>social-audit ${md(report.tool.version)}, report schema ${report.schemaVersion}</sub>`, '');
   return lines.join('\n');
 }
