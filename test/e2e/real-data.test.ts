@@ -36,9 +36,9 @@ describe.skipIf(!present)('real data: figures verified outside the tool', () => 
     expect(r.metrics.replyRatio.value).toBe(0.44);
     const lat = r.metrics.responseLatency;
     // 32 replies with a status id go to 26 distinct tweets (five tweets got 2-3 replies; only the
-    // first counts). By hand, one pair: reply 722786673113894912 (Wed Apr 20 14:07:33... no: the
-    // FIRST reply, 13:50:21) to 722782342876676096, whose snowflake time is
-    // (722782342876676096 >> 22) + 1288834974657 = 1461159713845 ms = 13:41:53.845.
+    // first counts). By hand, one pair: tweet 722782342876676096 got replies at 13:50:21 and
+    // 14:07:33 on 20 April; its time is (722782342876676096 >> 22) + 1288834974657 ms =
+    // 13:41:53.845, so only the 13:50:21 reply counts, about 8.5 minutes after it.
     expect(lat).toMatchObject({ n: 26, noTargetPost: 1, unknownTargetTime: 0, dropped: 0 });
     // even n: mean of the 13th and 14th smallest; p90 = 24th smallest (ceil(0.9 × 26)).
     expect(lat.medianSeconds).toBeCloseTo(3367.5095, 6);
