@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ReportSchema, type Report } from '../../src/schema/report.js';
 import { runCli } from '../helpers/cli.js';
+import { hasRealData, REAL_DATA } from '../helpers/real-data.js';
 
 /**
  * The CLI on real public posts that nobody on the team wrote (../shared/real-data, see its
@@ -13,9 +12,8 @@ import { runCli } from '../helpers/cli.js';
  * Python script written from metrics.md (kinds, first reply per target, snowflake / Mastodon id
  * times, nearest-rank p90), and spot-checked by hand where a comment says so.
  */
-const REAL = fileURLToPath(new URL('../../../shared/real-data/', import.meta.url));
-const present = existsSync(REAL);
-if (!present) console.warn(`real-data suite skipped: ${REAL} is absent (it lives beside the repository, not in it)`);
+const REAL = `${REAL_DATA}/`;
+const present = hasRealData;
 
 function audit(args: string[]): Report {
   const r = runCli([...args, '--json']);

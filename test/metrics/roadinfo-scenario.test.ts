@@ -9,7 +9,7 @@ import { scoreAudit } from '../../src/scoring/score.js';
 import { FIRE, SELF, makeCtx, makeSet, post } from '../helpers/posts.js';
 
 /**
- * The RoadInfo BC reference scenario (/work/shared/fixtures-reference/README.md) on X: the 10
+ * The RoadInfo BC reference scenario (../shared/fixtures-reference/README.md) on X: the 10
  * items P0, T1, R1, T2, RT1, Q1, R2, T3, T4, R3 with the millisecond times their ids carry.
  * Two reply targets have no time in the payload (M1, M3: decoded from the snowflake), one has
  * it (M2), as in the v2 `includes.tweets` / archive mix.

@@ -12,6 +12,7 @@ import {
 } from '../../../src/fetchers/bluesky/feed.js';
 import { PostSchema, type Post } from '../../../src/model/post.js';
 import { drain, kindOf } from '../reader-helpers.js';
+import { REAL_DATA } from '../../helpers/real-data.js';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/bluesky/', import.meta.url));
 const load = async (name: string): Promise<unknown> => JSON.parse(await readFile(`${fixtures}${name}`, 'utf8'));
@@ -283,7 +284,7 @@ describe('invalid input', () => {
 // Real saved feeds (real-data/README.md §4), read in place, never copied into the repo. The counts
 // were verified independently with Python (json.load; items with/without `reason`, `reply` context
 // on reposted items, owner DID of `reason.by`).
-const realData = '/work/shared/real-data';
+const realData = REAL_DATA;
 
 describe.skipIf(!existsSync(`${realData}/bluesky-benoist/getAuthorFeed.json`))('real feed: bluesky-benoist', () => {
   it('30 items: 2 own posts and 28 reposts; reposted replies are not replies', async () => {

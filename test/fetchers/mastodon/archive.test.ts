@@ -12,6 +12,7 @@ import {
 } from '../../../src/fetchers/mastodon/archive.js';
 import { PostSchema, type Post } from '../../../src/model/post.js';
 import { dirTree, drain, kindOf, memoryTree } from '../reader-helpers.js';
+import { REAL_DATA } from '../../helpers/real-data.js';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/mastodon/', import.meta.url));
 const read = (name: string) => readFile(`${fixtures}${name}`, 'utf8');
@@ -265,7 +266,7 @@ describe('invalid input', () => {
 // Every count below was verified independently with Python over the same files (json.load, counting
 // orderedItems by type; visibility from object.to/cc with the same rule; replies by object.inReplyTo
 // and self-replies by the prefix `<actor>/statuses/`).
-const realData = '/work/shared/real-data';
+const realData = REAL_DATA;
 
 describe.skipIf(!existsSync(`${realData}/mastodon-dealingwith/outbox.json`))('real archive: mastodon-dealingwith', () => {
   it('reads 1,586 items: 1,260 Creates (1,169 public, 16 unlisted, 40 private, 35 direct) and 326 boosts', async () => {

@@ -7,13 +7,14 @@ import { readXArchive } from '../../../src/fetchers/x/archive.js';
 import { readXv1 } from '../../../src/fetchers/x/v1.js';
 import { snowflakeMs } from '../../../src/ids.js';
 import { PostSchema, type Post } from '../../../src/model/post.js';
+import { REAL_DATA } from '../../helpers/real-data.js';
 
 /**
  * Real public data (shared/real-data/README.md), read in place and never copied into the repo.
  * Every count asserted here was also computed independently with a short Python script over the
  * raw JSON (json.loads after stripping `window.YTD… =`), using the rules of metrics.md §2.2.
  */
-const REAL = '/work/shared/real-data';
+const REAL = REAL_DATA;
 const ANDRE = join(REAL, 'twitter-archive-andreruffert');
 const CONGRESS = join(REAL, 'congress-2016-timelines', 'tweets');
 
