@@ -139,6 +139,27 @@ async function render(report: Report, format: Format, color: ChalkInstance, widt
 }
 
 /**
+ * A message as one line of inert text. A parser's message can quote a snippet of a hostile or
+ * binary file: line breaks, terminal escape sequences and BiDi controls are written as visible
+ * escapes (`\n`, `\u001b`), so nothing is lost and the terminal interprets nothing.
+ */
+function oneLine(message: string): string {
+  return message.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
+ * Writes to a stream and waits until it has taken the text, so that a failed write (a closed
+ * pipe, a full disk) is an error here rather than an unhandled 'error' event with a stack trace.
+ */
+function writeOut(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(text, (err?: Error | null) => (err ? reject(err) : resolve()));
+  });
+}
+
+/**
  * Runs the command line and returns the exit code (metrics.md §7). The only place that maps
  * errors to exit codes and writes to the process's streams.
  */
@@ -149,6 +170,9 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   const cwd = io?.cwd ?? process.cwd();
   const now = io?.now ?? (() => new Date());
   const debug = argv.includes('--debug');
+  // A failed write is also emitted as an 'error' event, which would crash the process with a
+  // stack trace; the write's callback (see writeOut) reports it instead.
+  if (stdout.listenerCount('error') === 0) stdout.on('error', () => undefined);
   let exitCode: number = ExitCode.ok;
 
   const program = buildProgram(async (accounts, opts) => {
@@ -182,17 +206,27 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       { now, toolVersion: toolVersion() },
     );
     const color = new Chalk({ level: colorLevel(env, stdout.isTTY) });
-    stdout.write(await render(report, format, color, Math.max(60, Math.min(stdout.columns ?? 80, 120))));
+    // The file first: when it cannot be written, the run fails before anything reaches stdout.
     if (opts.output !== undefined) {
       const fileFormat = outputFormat(opts.output, opts);
-      const text = await render(report, fileFormat, new Chalk({ level: 0 }), 80);
+      const fileText = await render(report, fileFormat, new Chalk({ level: 0 }), 80);
       try {
-        await writeFile(opts.output, text);
+        await writeFile(opts.output, fileText);
       } catch (err) {
         throw new UsageError(
           `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable`,
           { cause: err },
         );
+      }
+    }
+    const text = await render(report, format, color, Math.max(60, Math.min(stdout.columns ?? 80, 120)));
+    try {
+      await writeOut(stdout, text);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      // The reader went away (`social-audit … | head`): nothing more to show, and nothing wrong.
+      if (code !== 'EPIPE') {
+        throw new UsageError(`cannot write the report to standard output (${code ?? 'error'})`, { cause: err });
       }
     }
     if (opts.failUnder !== undefined) {
@@ -215,17 +249,17 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
         return ExitCode.ok;
       }
       const message = err.message.replace(/^error:\s*/i, '').replace(/\.$/, '');
-      stderr.write(`social-audit: ${message}; see social-audit --help\n`);
+      stderr.write(`social-audit: ${oneLine(message)}; see social-audit --help\n`);
       return ExitCode.usage;
     }
     if (err instanceof AuditError) {
-      stderr.write(`social-audit: ${err.message}\n`);
+      stderr.write(`social-audit: ${oneLine(err.message)}\n`);
       if (debug && err.stack) stderr.write(`${err.stack}\n`);
       return err.exitCode;
     }
     const e = err instanceof Error ? err : new Error(String(err));
     stderr.write(
-      `social-audit: internal error: ${e.message} (this is a bug; run again with --debug and report the output)\n`,
+      `social-audit: internal error: ${oneLine(e.message)} (this is a bug; run again with --debug and report the output)\n`,
     );
     if (debug && e.stack) stderr.write(`${e.stack}\n`);
     return ExitCode.bug;
