@@ -60,7 +60,11 @@ export function accountConfig(config: Config, handle: string | null): AccountCon
   const { accounts, $schema: _schema, ...base } = config;
   if (!accounts || handle === null) return base;
   const key = handleKey(handle);
-  const entry = Object.entries(accounts).find(([k]) => handleKey(k) === key)?.[1];
+  const entry =
+    Object.entries(accounts).find(([k]) => handleKey(k) === key)?.[1] ??
+    // A Mastodon handle may be written with or without its server: `@RoadInfoBC` names
+    // `RoadInfoBC@mstdn.bc.example` when no entry spells the server out.
+    Object.entries(accounts).find(([k]) => localPart(handleKey(k)) === localPart(key) && (!handleKey(k).includes('@') || !key.includes('@')))?.[1];
   if (!entry) return base;
   return {
     ...base,
@@ -73,6 +77,10 @@ export function accountConfig(config: Config, handle: string | null): AccountCon
       weights: { ...base.scoring?.weights, ...entry.scoring?.weights },
     },
   };
+}
+
+function localPart(handle: string): string {
+  return handle.split('@')[0] ?? handle;
 }
 
 /** The default scoring model with the config's curves, weights, threshold and latencyFullAt applied. */

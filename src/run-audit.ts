@@ -59,7 +59,9 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
   const newest = gathered.posts.at(-1)?.ms ?? null;
   const window = resolveWindow(
     { since: req.since, until: req.until, month: req.month, timeZone },
-    newest === null ? null : newest + 1,
+    // An input with no posts has no newest post: its window ends now, which says plainly that
+    // there was nothing to audit.
+    newest === null ? deps.now().getTime() : newest + 1,
   );
   const model = scoringModel(cfg, req.config.path);
   const set = selectWindow(gathered, window, req.includePrivate);
