@@ -1,4 +1,4 @@
-import { handleKey, handleMatches, type AccountArg } from './account.js';
+import { handleKey, handleMatches, platformName, type AccountArg } from './account.js';
 import { UsageError } from './errors.js';
 import { buildSelfIdentity, toAuditItem } from './metrics/kinds.js';
 import type { AuditItem, PostSet, SelfIdentity } from './metrics/types.js';
@@ -95,7 +95,7 @@ function chooseAuthor(
     const platformGroups = groups.filter((g) => g.platform === arg.platform);
     if (platformGroups.length === 0) {
       throw new UsageError(
-        `${opts.path} holds ${groups[0]?.platform === 'x' ? 'X' : groups[0]?.platform === 'mastodon' ? 'Mastodon' : 'Bluesky'} posts, but "${arg.raw}" names a ${arg.platform === 'x' ? 'X' : arg.platform === 'mastodon' ? 'Mastodon' : 'Bluesky'} account; name the account as that platform writes it, or use --platform`,
+        `${opts.path} holds ${platformName(groups[0]?.platform ?? 'x')} posts, but "${arg.raw}" names a ${platformName(arg.platform)} account; name the account as that platform writes it, or use --platform`,
       );
     }
     const matching = platformGroups.filter((g) => handleMatches(arg, g.handle, g.id));
@@ -108,12 +108,7 @@ function chooseAuthor(
     if (platformGroups.length === 1 && platformGroups[0]?.handle === null && src?.handle == null) {
       return platformGroups[0] ?? null;
     }
-    const names = platformGroups
-      .slice()
-      .sort((a, b) => b.posts.length - a.posts.length)
-      .slice(0, 5)
-      .map(describe)
-      .join(', ');
+    const names = topAuthors(platformGroups);
     throw new UsageError(
       `${opts.path} holds no posts by "${arg.raw}" (it holds posts by ${names}); name one of those, or leave the account out to audit the file's owner`,
     );
@@ -125,15 +120,20 @@ function chooseAuthor(
     if (owned.length >= 1) return largest(owned);
   }
   if (groups.length === 1) return groups[0] ?? null;
-  const names = groups
+  const names = topAuthors(groups);
+  throw new UsageError(
+    `${opts.path} holds posts by ${groups.length} accounts (${names}); name the one to audit, for example: social-audit ${describe(largest(groups))} --input ${opts.path}`,
+  );
+}
+
+/** The five authors with the most posts, for messages. */
+function topAuthors(groups: AuthorGroup[]): string {
+  return groups
     .slice()
     .sort((a, b) => b.posts.length - a.posts.length)
     .slice(0, 5)
     .map(describe)
     .join(', ');
-  throw new UsageError(
-    `${opts.path} holds posts by ${groups.length} accounts (${names}); name the one to audit, for example: social-audit ${describe(largest(groups))} --input ${opts.path}`,
-  );
 }
 
 function largest(groups: AuthorGroup[]): AuthorGroup {
