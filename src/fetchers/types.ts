@@ -34,7 +34,7 @@ export interface ReadStats {
 /** What a reader returns: metadata known up front, and the posts as a lazy async generator. */
 export interface InputSource {
   format: InputFormat;
-  sourceKind: 'archive' | 'file';
+  sourceKind: 'archive' | 'file' | 'api';
   /** What the input itself says about the account that owns it (archive `account.js`, actor, profile). */
   account: AccountInfo | null;
   posts: AsyncGenerator<Post>;
@@ -43,6 +43,8 @@ export interface InputSource {
   complete?: boolean;
   /** When the data was fetched, for a saved fetch (ISO instant), if known. */
   fetchedAt?: string | null;
+  /** HTTP requests made so far (live sources). */
+  requests?: () => number;
   /** Human-readable caveats about the input ("quotes in an X archive are a lower bound"). */
   warnings: string[];
 }

@@ -1,0 +1,25 @@
+import type { AccountArg } from '../account.js';
+import type { HttpClient } from '../http/client.js';
+import type { InputSource } from './types.js';
+
+/** What a live fetcher needs: the HTTP client, where to ask, what window, which tokens. */
+export interface FetchContext {
+  http: HttpClient;
+  /** `--api-url`: replaces the platform's base URL (no trailing slash). */
+  apiUrl: string | null;
+  /** The audit window (epoch ms): fetch newest first and stop once past `sinceMs`. */
+  window: { sinceMs: number; untilMs: number };
+  /** Tokens from the environment (X_BEARER_TOKEN, MASTODON_TOKEN). Never printed. */
+  tokens: { x?: string | undefined; mastodon?: string | undefined };
+  signal?: AbortSignal;
+  /** A progress line for stderr (shown only when stderr is a terminal). */
+  progress: (message: string) => void;
+}
+
+/**
+ * A live fetcher: resolves the account (an unknown account is a `UsageError`, exit 2), then
+ * returns an `InputSource` with `sourceKind: 'api'` whose `posts` generator pages the timeline
+ * lazily; it sets `complete = false` (and adds a warning) when fetching stops early, and reports
+ * `requests()`.
+ */
+export type LiveFetcher = (account: AccountArg, ctx: FetchContext) => Promise<InputSource>;

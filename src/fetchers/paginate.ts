@@ -1,0 +1,67 @@
+import { InterruptedError } from '../errors.js';
+import { RateLimitError } from '../http/client.js';
+import type { Post } from '../model/post.js';
+
+/** One fetched page: its posts (newest first, as the platforms serve them) and the next cursor. */
+export interface Page<C> {
+  posts: Post[];
+  /** The cursor of the next (older) page; null when the platform says there is none. */
+  next: C | null;
+}
+
+export interface PaginateOptions<C> {
+  /** Fetches the page at `cursor` (null: the first page). */
+  fetchPage: (cursor: C | null) => Promise<Page<C>>;
+  /** Stop once a page reaches back before this instant (epoch ms): older pages hold nothing for the window. */
+  sinceMs: number;
+  /** A cursor's identity, to stop when the platform repeats one (default: JSON). */
+  cursorKey?: (cursor: C) => string;
+  signal?: AbortSignal;
+  /** Told about each page, for progress. */
+  onPage?: (info: { page: number; posts: number; oldestMs: number | null }) => void;
+  /** Told when the walk stops early; the source is then marked incomplete. */
+  onIncomplete: (reason: string) => void;
+}
+
+/**
+ * The one pagination loop every live fetcher uses (style.md "Fetchers"): checks the abort signal
+ * before each page, yields lazily, and stops when the cursor is missing or repeats, or once a
+ * page reaches back past the window's start. A rate limit longer than `--max-wait` after the first
+ * page ends the walk as partial (`onIncomplete`); on the first page it is an error, as there is
+ * nothing to report.
+ */
+export async function* paginate<C>(opts: PaginateOptions<C>): AsyncGenerator<Post> {
+  const key = opts.cursorKey ?? ((c: C) => JSON.stringify(c));
+  const seen = new Set<string>();
+  let cursor: C | null = null;
+  for (let page = 1; ; page++) {
+    if (opts.signal?.aborted) throw new InterruptedError();
+    let result: Page<C>;
+    try {
+      result = await opts.fetchPage(cursor);
+    } catch (err) {
+      if (err instanceof RateLimitError && page > 1) {
+        opts.onIncomplete(err.message);
+        return;
+      }
+      throw err;
+    }
+    let oldest: number | null = null;
+    for (const post of result.posts) {
+      if (post.pinned) continue;
+      const ms = Date.parse(post.createdAt);
+      if (oldest === null || ms < oldest) oldest = ms;
+    }
+    opts.onPage?.({ page, posts: result.posts.length, oldestMs: oldest });
+    yield* result.posts;
+    if (result.next === null) return;
+    if (oldest !== null && oldest < opts.sinceMs) return;
+    const k = key(result.next);
+    if (seen.has(k)) {
+      opts.onIncomplete(`the platform sent the same page cursor twice (page ${page}); stopped there`);
+      return;
+    }
+    seen.add(k);
+    cursor = result.next;
+  }
+}

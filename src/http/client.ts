@@ -1,0 +1,295 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import { Agent, request, type Dispatcher } from 'undici';
+import { InterruptedError, PlatformError } from '../errors.js';
+import type { Platform } from '../model/post.js';
+
+/**
+ * The one HTTP module (style.md "Fetchers"): GET JSON with keep-alive, timeouts, retries with
+ * backoff and jitter, rate-limit waits, and errors typed by what the user should do. It knows
+ * status codes; the fetchers know their platform's shapes. The undici dispatcher is passed in
+ * (tests and the benchmark share one), never set globally.
+ */
+
+/** What happened, for progress on stderr. Never carries a token. */
+export type HttpEvent =
+  | { type: 'request'; endpoint: string; url: string }
+  | { type: 'retry'; endpoint: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'rate-limit'; endpoint: string; waitMs: number; resetAt: number };
+
+export interface HttpClientOptions {
+  /** The undici dispatcher; default: a keep-alive Agent owned (and closed) by the client. */
+  dispatcher?: Dispatcher;
+  /** Connect, headers and body timeout, each (default 30 s). */
+  timeoutMs?: number;
+  /** The longest rate-limit wait; past it, `RateLimitError` (default 15 min). */
+  maxWaitMs?: number;
+  /** Tries for 408/425/5xx and network errors, the first included (default 4). */
+  tries?: number;
+  /** First backoff delay; doubles each retry, plus up to 100% jitter (default 1 s). */
+  backoffMs?: number;
+  signal?: AbortSignal;
+  onEvent?: (event: HttpEvent) => void;
+  /** Injected for tests: the clock (epoch ms), sleeping and jitter. */
+  now?: () => number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+export interface GetSpec {
+  url: string;
+  platform: Platform;
+  /** The endpoint as people read it (`GET /2/users/:id/tweets`), for messages. Never the full URL with a token. */
+  endpoint: string;
+  headers?: Record<string, string>;
+  /** Non-2xx statuses the caller handles itself (e.g. 404 or 400 for an unknown account). */
+  accept?: readonly number[];
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** The parsed body (`null` when the body was empty). */
+  body: unknown;
+}
+
+/** A rate limit whose reset is further away than `--max-wait`: fetching stops, partial data may be kept. */
+export class RateLimitError extends PlatformError {
+  readonly resetAt: number;
+  constructor(message: string, resetAt: number) {
+    super(message);
+    this.resetAt = resetAt;
+  }
+}
+
+/** The token was refused (401/403). The message never contains the token. */
+export class AuthError extends PlatformError {}
+
+/** The platform answered, but not in the shape its documentation gives. */
+export class ShapeError extends PlatformError {}
+
+const PLATFORM_NAME: Record<Platform, string> = { x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky' };
+const TOKEN_ENV: Record<Platform, string> = { x: 'X_BEARER_TOKEN', mastodon: 'MASTODON_TOKEN', bluesky: 'the token' };
+const RETRY_STATUS = new Set([408, 425, 500, 502, 503, 504]);
+/** With no reset header at all, wait this long before trying a 429 again. */
+const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
+
+function lowerHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  return out;
+}
+
+/**
+ * When a rate limit resets, in epoch ms, from the headers each platform sends:
+ * X `x-rate-limit-reset` (epoch seconds, https://docs.x.com/x-api/fundamentals/rate-limits);
+ * Mastodon `X-RateLimit-Reset` (ISO 8601, https://docs.joinmastodon.org/api/rate-limits/);
+ * Bluesky `RateLimit-Reset` (epoch seconds in atproto's xrpc-server; a small number is read as
+ * seconds from now, as the IETF RateLimit draft defines it); else `Retry-After` (seconds or an
+ * HTTP date). Null when no header says.
+ */
+export function rateLimitResetMs(headers: Record<string, string>, nowMs: number): number | null {
+  for (const name of ['x-rate-limit-reset', 'x-ratelimit-reset', 'ratelimit-reset']) {
+    const v = headers[name]?.trim();
+    if (!v) continue;
+    if (/^\d+(\.\d+)?$/.test(v)) {
+      const n = Number(v);
+      return n > 1e9 ? n * 1000 : nowMs + n * 1000;
+    }
+    const t = Date.parse(v);
+    if (Number.isFinite(t)) return t;
+  }
+  const retryAfter = headers['retry-after']?.trim();
+  if (retryAfter) {
+    if (/^\d+$/.test(retryAfter)) return nowMs + Number(retryAfter) * 1000;
+    const t = Date.parse(retryAfter);
+    if (Number.isFinite(t)) return t;
+  }
+  return null;
+}
+
+/** The platform's own words from an error body (`detail`, `title`, `error`, `message`, `errors[0].message`). */
+export function platformMessage(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null) return null;
+  const b = body as Record<string, unknown>;
+  const errors = Array.isArray(b.errors) ? (b.errors[0] as Record<string, unknown> | undefined) : undefined;
+  for (const v of [b.detail, b.error_description, b.message, b.error, errors?.message, errors?.detail, b.title]) {
+    if (typeof v === 'string' && v.trim() !== '') return v.trim().slice(0, 300);
+  }
+  return null;
+}
+
+/** X's two 429s: the monthly usage cap is not worth waiting for (platforms.md §1.6). */
+function isUsageCap(body: unknown): boolean {
+  if (typeof body !== 'object' || body === null) return false;
+  const b = body as Record<string, unknown>;
+  return b.title === 'UsageCapExceeded' || (typeof b.type === 'string' && b.type.endsWith('/problems/usage-capped'));
+}
+
+function formatWait(ms: number): string {
+  const s = Math.ceil(ms / 1000);
+  if (s < 120) return `${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `${m} min` : `${Math.round(m / 6) / 10} h`;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  delay(ms, undefined, signal ? { signal } : undefined).catch((err: unknown) => {
+    if ((err as Error).name === 'AbortError') throw new InterruptedError();
+    throw err;
+  });
+
+/** GETs JSON, counting every request it makes (retries included). */
+export class HttpClient {
+  /** Requests sent so far, retries and rate-limited attempts included. */
+  requests = 0;
+  private readonly dispatcher: Dispatcher;
+  private readonly ownsDispatcher: boolean;
+  private readonly timeoutMs: number;
+  private readonly maxWaitMs: number;
+  private readonly tries: number;
+  private readonly backoffMs: number;
+  private readonly signal: AbortSignal | undefined;
+  private readonly onEvent: (event: HttpEvent) => void;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(opts: HttpClientOptions = {}) {
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.ownsDispatcher = opts.dispatcher === undefined;
+    this.dispatcher =
+      opts.dispatcher ??
+      new Agent({
+        connect: { timeout: this.timeoutMs },
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+        keepAliveTimeout: 10_000,
+      });
+    this.maxWaitMs = opts.maxWaitMs ?? 15 * 60_000;
+    this.tries = Math.max(1, opts.tries ?? 4);
+    this.backoffMs = opts.backoffMs ?? 1000;
+    this.signal = opts.signal;
+    this.onEvent = opts.onEvent ?? (() => undefined);
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? defaultSleep;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** Closes the dispatcher when the client created it. */
+  async close(): Promise<void> {
+    if (this.ownsDispatcher) await this.dispatcher.close();
+  }
+
+  private checkAbort(): void {
+    if (this.signal?.aborted) throw new InterruptedError();
+  }
+
+  /**
+   * GET `spec.url` and parse its JSON body. Waits out 429s until their reset (up to `maxWaitMs`),
+   * retries 408/425/5xx and network errors with exponential backoff and jitter, and turns every
+   * other failure into a `PlatformError` whose one-line message says what to do.
+   */
+  async getJson(spec: GetSpec): Promise<JsonResponse> {
+    const where = `${PLATFORM_NAME[spec.platform]} ${spec.endpoint}`;
+    let attempt = 0;
+    for (;;) {
+      this.checkAbort();
+      attempt += 1;
+      let status: number;
+      let headers: Record<string, string>;
+      let text: string;
+      try {
+        this.requests += 1;
+        this.onEvent({ type: 'request', endpoint: spec.endpoint, url: spec.url });
+        const res = await request(spec.url, {
+          method: 'GET',
+          dispatcher: this.dispatcher,
+          headers: { accept: 'application/json', 'user-agent': 'social-audit', ...spec.headers },
+          headersTimeout: this.timeoutMs,
+          bodyTimeout: this.timeoutMs,
+          ...(this.signal ? { signal: this.signal } : {}),
+        });
+        status = res.statusCode;
+        headers = lowerHeaders(res.headers);
+        text = await res.body.text();
+      } catch (err) {
+        if (this.signal?.aborted) throw new InterruptedError();
+        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+        if (attempt < this.tries) {
+          await this.backoff(spec, attempt, `network error (${code})`);
+          continue;
+        }
+        throw new PlatformError(
+          `cannot reach ${where} (${code}) after ${attempt} tries; check the network or --api-url, or raise --timeout`,
+          { cause: err },
+        );
+      }
+
+      const body = parseBody(text);
+      if (status >= 200 && status < 300) {
+        if (body === undefined) {
+          throw new ShapeError(`${where} answered with a body that is not JSON; the API may have changed or --api-url may point elsewhere`);
+        }
+        return { status, headers, body };
+      }
+      if (spec.accept?.includes(status)) return { status, headers, body: body ?? null };
+
+      if (status === 429) {
+        if (isUsageCap(body)) {
+          throw new PlatformError(
+            `${where}: the X API usage cap for this month is used up (UsageCapExceeded); wait for the next billing period or raise the cap in the X developer console`,
+          );
+        }
+        const now = this.now();
+        const resetAt = rateLimitResetMs(headers, now) ?? now + DEFAULT_RATE_LIMIT_WAIT_MS;
+        const waitMs = Math.max(0, resetAt - now) + 1000;
+        if (waitMs > this.maxWaitMs) {
+          throw new RateLimitError(
+            `${where} is rate-limited until ${new Date(resetAt).toISOString()} (${formatWait(waitMs)} away), longer than --max-wait ${formatWait(this.maxWaitMs)}; run again later or raise --max-wait`,
+            resetAt,
+          );
+        }
+        this.onEvent({ type: 'rate-limit', endpoint: spec.endpoint, waitMs, resetAt });
+        await this.sleep(waitMs, this.signal);
+        attempt = 0;
+        continue;
+      }
+      if (status === 402) {
+        throw new PlatformError(
+          `${where}: HTTP 402, the X API credits of this app are used up (${platformMessage(body) ?? 'payment required'}); add credits in the X developer console`,
+        );
+      }
+      if (status === 401 || status === 403) {
+        throw new AuthError(
+          `${where}: token rejected (HTTP ${status}${platformMessage(body) ? `: ${platformMessage(body)}` : ''}); check ${TOKEN_ENV[spec.platform]}: it may be expired, revoked or lack read access`,
+        );
+      }
+      if (RETRY_STATUS.has(status) && attempt < this.tries) {
+        await this.backoff(spec, attempt, `HTTP ${status}`);
+        continue;
+      }
+      if (RETRY_STATUS.has(status)) {
+        throw new PlatformError(`${where} kept failing (HTTP ${status} after ${attempt} tries); the platform may be down, try again later`);
+      }
+      throw new PlatformError(`${where} refused the request (HTTP ${status}: ${platformMessage(body) ?? 'no message'})`);
+    }
+  }
+
+  private async backoff(spec: GetSpec, attempt: number, reason: string): Promise<void> {
+    const base = this.backoffMs * 2 ** (attempt - 1);
+    const delayMs = Math.round(base + base * this.random());
+    this.onEvent({ type: 'retry', endpoint: spec.endpoint, attempt, delayMs, reason });
+    await this.sleep(delayMs, this.signal);
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text.trim() === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
