@@ -1,6 +1,9 @@
 import type { AccountInfo, Post } from '../model/post.js';
 
-/** Formats the offline readers understand, detected from content (never from the file name). */
+/**
+ * Formats the offline readers understand, detected from content (never from the file name), and
+ * the live APIs (`x-api-v2`, `mastodon-api`, `bluesky-api`).
+ */
 export type InputFormat =
   | 'x-archive'
   | 'x-v1'
@@ -8,7 +11,9 @@ export type InputFormat =
   | 'mastodon-archive'
   | 'mastodon-api'
   | 'bluesky-feed'
-  | 'normalized';
+  | 'normalized'
+  | 'x-api-v2'
+  | 'bluesky-api';
 
 /**
  * An opened input: a folder, a `.zip` (recognised by its magic bytes) or a single file.
