@@ -1,21 +1,40 @@
 import { parseAccountArg, type AccountArg } from './account.js';
-import { gather, selectWindow } from './collect.js';
+import { gather, selectWindow, type Gathered } from './collect.js';
 import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
+import type { AccountConfig } from './config.js';
+import { UsageError } from './errors.js';
 import { openSource } from './fetchers/detect.js';
+import { openLive } from './fetchers/live.js';
+import type { FetchContext } from './fetchers/live-types.js';
 import type { InputSource } from './fetchers/types.js';
+import type { HttpClient } from './http/client.js';
 import { measureAll } from './metrics/index.js';
 import { DEFAULT_PHRASES } from './metrics/self-promotion.js';
 import type { MetricContext } from './metrics/types.js';
-import type { Platform } from './model/post.js';
+import type { Platform, Post } from './model/post.js';
+import { serializeNormalized } from './fetchers/normalized.js';
 import { SCHEMA_VERSION, ReportSchema, type Report } from './schema/report.js';
 import { buildRecommendations } from './scoring/recommendations.js';
 import { scoreAudit } from './scoring/score.js';
-import { resolveWindow, assertTimeZone } from './window.js';
+import { assertTimeZone, resolveWindow, type AuditWindow } from './window.js';
 
-/** Everything an offline audit needs, already validated by the CLI. */
+/** How to fetch live, when there is no `--input`. */
+export interface LiveOptions {
+  /** `--api-url`, without a trailing slash. */
+  apiUrl: string | null;
+  /** Tokens from the environment; never printed. */
+  tokens: FetchContext['tokens'];
+  /** The HTTP client (the CLI builds it from --timeout, --max-wait and the Ctrl-C signal). */
+  http: HttpClient;
+  signal?: AbortSignal;
+  progress: (message: string) => void;
+}
+
+/** Everything an audit needs, already validated by the CLI. */
 export interface AuditRequest {
-  /** `--input` path. */
-  input: string;
+  /** `--input` path, or null to fetch live (then `live` must be set). */
+  input: string | null;
+  live?: LiveOptions;
   /** The account argument as typed, or null to audit the input's owner. */
   account: string | null;
   /** `--platform`, when given. */
@@ -40,29 +59,111 @@ export interface AuditDeps {
 /** Fewer items than this and the report says the sample is small (metrics.md §4). */
 export const SMALL_SAMPLE = 20;
 
-/** Runs one audit from a file or archive to a schema-valid report. Never prints. */
-export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Report> {
+/** The time zone in force: `--tz`, else the config's `timeZone` (checked), else UTC. */
+function zoneFor(req: AuditRequest, cfg: AccountConfig): string {
+  if (req.timeZone === undefined && cfg.timeZone !== undefined) assertTimeZone(cfg.timeZone, 'config timeZone');
+  return req.timeZone ?? cfg.timeZone ?? 'UTC';
+}
+
+/** What was read, whose, and over which window: the input of the measuring half of an audit. */
+interface Collected {
+  source: InputSource;
+  gathered: Gathered;
+  cfg: AccountConfig;
+  window: AuditWindow;
+  label: string | null;
+}
+
+/** Offline: read the whole input, then resolve the window (it defaults to the newest post). */
+async function collectOffline(req: AuditRequest & { input: string }, deps: AuditDeps): Promise<Collected> {
   const source = await (deps.openSource ?? openSource)(req.input);
   const platformHint = req.platform ?? source.account?.platform ?? null;
   const accountArg: AccountArg | null =
     req.account === null ? null : parseAccountArg(req.account, platformHint ?? 'x');
-
-  const gathered = await gather(source.posts, {
-    path: req.input,
-    accountArg,
-    sourceAccount: source.account,
-  });
-  const account = gathered.account;
-  const cfg = accountConfig(req.config.config, account.handle ?? accountArg?.handle ?? null);
-  const timeZone = req.timeZone ?? cfg.timeZone ?? 'UTC';
-  if (req.timeZone === undefined && cfg.timeZone !== undefined) assertTimeZone(cfg.timeZone, 'config timeZone');
+  const gathered = await gather(source.posts, { path: req.input, accountArg, sourceAccount: source.account });
+  const cfg = accountConfig(req.config.config, gathered.account.handle ?? accountArg?.handle ?? null);
   const newest = gathered.posts.at(-1)?.ms ?? null;
   const window = resolveWindow(
-    { since: req.since, until: req.until, month: req.month, timeZone },
+    { since: req.since, until: req.until, month: req.month, timeZone: zoneFor(req, cfg) },
     // An input with no posts has no newest post: its window ends now, which says plainly that
     // there was nothing to audit.
     newest === null ? deps.now().getTime() : newest + 1,
   );
+  return { source, gathered, cfg, window, label: req.input };
+}
+
+/** Live: resolve the window first (it defaults to the 30 days up to now), then open the account's feed. */
+async function openLiveSource(
+  req: AuditRequest,
+  live: LiveOptions,
+  deps: AuditDeps,
+): Promise<{ source: InputSource; accountArg: AccountArg; cfg: AccountConfig; window: AuditWindow }> {
+  if (req.account === null) throw new UsageError('name an account or give --input <path>; see social-audit --help');
+  const accountArg = parseAccountArg(req.account, req.platform ?? 'x');
+  const cfg = accountConfig(req.config.config, accountArg.handle);
+  const window = resolveWindow(
+    { since: req.since, until: req.until, month: req.month, timeZone: zoneFor(req, cfg) },
+    deps.now().getTime(),
+  );
+  const source = await openLive(accountArg, {
+    http: live.http,
+    apiUrl: live.apiUrl,
+    window,
+    tokens: live.tokens,
+    progress: live.progress,
+    ...(live.signal ? { signal: live.signal } : {}),
+  });
+  source.fetchedAt ??= deps.now().toISOString();
+  return { source, accountArg, cfg, window };
+}
+
+async function collectLive(req: AuditRequest, live: LiveOptions, deps: AuditDeps): Promise<Collected> {
+  const { source, accountArg, cfg, window } = await openLiveSource(req, live, deps);
+  const gathered = await gather(source.posts, { path: accountArg.raw, accountArg, sourceAccount: source.account });
+  return { source, gathered, cfg, window, label: null };
+}
+
+/** What `social-audit fetch` saves: the posts file's text, and what to tell the user. */
+export interface FetchedFile {
+  text: string;
+  posts: number;
+  complete: boolean;
+  warnings: string[];
+}
+
+/**
+ * `social-audit fetch`: fetches the account's posts over the window and returns them in the
+ * tool's own posts format (docs/normalized-format.md), which `--input` reads back.
+ */
+export async function fetchToFile(req: AuditRequest, deps: AuditDeps): Promise<FetchedFile> {
+  if (!req.live) throw new UsageError('fetch reads from the platform and takes no --input');
+  const { source } = await openLiveSource(req, req.live, deps);
+  const posts: Post[] = [];
+  for await (const post of source.posts) posts.push(post);
+  // `complete` in the file means "the fetch reached the window's start"; items that could not be
+  // read are a different matter, said on stderr.
+  const complete = source.complete !== false;
+  const warnings = [...source.warnings];
+  if (source.stats.skipped > 0) {
+    warnings.push(`${source.stats.skipped} item(s) the platform sent could not be read and are not in the file (first: ${source.stats.skippedExamples[0] ?? 'unknown'})`);
+  }
+  return {
+    text: serializeNormalized(source.account, posts, { fetchedAt: source.fetchedAt ?? null, complete }),
+    posts: posts.length,
+    complete,
+    warnings,
+  };
+}
+
+/** Runs one audit, from a file or live, to a schema-valid report. Never prints. */
+export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Report> {
+  let collected: Collected;
+  if (req.input !== null) collected = await collectOffline({ ...req, input: req.input }, deps);
+  else if (req.live) collected = await collectLive(req, req.live, deps);
+  else throw new UsageError('name an account or give --input <path>; see social-audit --help');
+  const { source, gathered, cfg, window } = collected;
+  const account = gathered.account;
+  const newest = gathered.posts.at(-1)?.ms ?? null;
   const model = scoringModel(cfg, req.config.path);
   const set = selectWindow(gathered, window, req.includePrivate);
   const ctx: MetricContext = {
@@ -83,7 +184,10 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
   if (source.complete === false) {
     warnings.push({
       code: 'partial-source',
-      message: 'The input says its fetch stopped early: posts older than what it holds are missing, so the figures cover only part of the window',
+      message:
+        source.sourceKind === 'api'
+          ? 'Fetching stopped before reaching the start of the window: older posts are missing, so the figures cover only part of it'
+          : 'The input says its fetch stopped early: posts older than what it holds are missing, so the figures cover only part of the window',
     });
   }
   if (source.stats.skipped > 0) {
@@ -146,12 +250,14 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
     source: {
       kind: source.sourceKind,
       format: source.format,
-      path: req.input,
+      path: collected.label,
       complete,
       itemsRead: gathered.read,
       itemsSkipped: source.stats.skipped,
       otherAuthors: gathered.otherAuthors,
       duplicates: gathered.duplicates,
+      requests: source.requests?.() ?? 0,
+      fetchedAt: source.fetchedAt ?? null,
     },
     window: { since: iso(window.sinceMs), until: iso(window.untilMs), timeZone: window.timeZone },
     counts: measured.counts,

@@ -64,6 +64,10 @@ export const ReportSchema = z.object({
     otherAuthors: Count,
     /** Duplicate items (same id) counted once. */
     duplicates: Count,
+    /** HTTP requests made to the platform (0 for an offline input). */
+    requests: Count,
+    /** When the posts were fetched (a live fetch, or a saved one that says), else null. */
+    fetchedAt: Instant.nullable(),
   }),
   window: z.object({
     since: Instant,

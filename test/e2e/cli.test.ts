@@ -319,8 +319,8 @@ describe('bad input: exit 2 and one line on stderr naming the file or flag (metr
     expectUsage(runCli(['--input', X_ARCHIVE, '--config', tz]), 'config timeZone "Mars/Olympus"');
   });
 
-  it('an account without --input: live fetching is not available yet, and the message says what --input takes', () => {
-    expectUsage(runCli(['@RoadInfoBC']), 'live fetching is not available yet', '@RoadInfoBC', '--input', 'X account archive', 'Mastodon archive');
+  it('an X account without --input and without X_BEARER_TOKEN: says how to get a token, and that an archive needs none', () => {
+    expectUsage(runCli(['@RoadInfoBC']), 'X_BEARER_TOKEN', 'developer.x.com', '--input', 'needs no token');
   });
 
   it('no account and no input', () => {

@@ -48,6 +48,8 @@ export function sampleReport(): Report {
       itemsSkipped: 2,
       otherAuthors: 0,
       duplicates: 3,
+      requests: 0,
+      fetchedAt: null,
     },
     window: {
       since: '2025-10-01T07:00:00.000Z',
