@@ -116,6 +116,8 @@ function buildProgram(
     .option('--fail-under <score>', 'exit 1 when the score is below this (or there is no score)', parseScore)
     .option('--include-private', 'also audit followers-only and direct posts found in an archive');
   addSourceOptions(program)
+    // Options after `fetch` belong to `fetch`, not to the audit that shares their names.
+    .enablePositionalOptions()
     .showHelpAfterError(false)
     .exitOverride()
     .action(async (accounts: string[], raw: unknown) => run(accounts, validate(raw)));

@@ -62,7 +62,14 @@ export async function gather(
   const account: AccountInfo = {
     platform,
     id: chosen?.id ?? src?.id ?? null,
-    handle: chosen?.handle ?? src?.handle ?? opts.accountArg?.handle ?? null,
+    // The source's own account record names the handle best (a Mastodon status says `user`, the
+    // account lookup `user@server`), when it is the chosen author's.
+    handle:
+      (src !== null && chosen !== null && src.id !== null && src.id === chosen.id ? src.handle : null) ??
+      chosen?.handle ??
+      src?.handle ??
+      opts.accountArg?.handle ??
+      null,
     displayName: src?.displayName ?? null,
     website: src?.website ?? null,
     url: src?.url ?? null,

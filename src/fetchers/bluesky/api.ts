@@ -129,8 +129,9 @@ function earlyEndWarning(seen: FeedTally, profile: Profile, sinceMs: number): st
   const counted = profile.postsCount ?? null;
   if (counted === null || counted <= seen.ownPosts.size) return null;
   if (seen.oldestMs !== null && seen.oldestMs < sinceMs) return null;
-  const reached = seen.oldestMs === null ? 'served no posts' : `ended at ${new Date(seen.oldestMs).toISOString()}`;
-  return `The Bluesky feed ${reached}, before the window's start (${new Date(sinceMs).toISOString()}), yet the profile counts ${counted} posts and only ${seen.ownPosts.size} were served: the feed may have ended early (a known AppView gap), so older posts in the window may be missing`;
+  const reached =
+    seen.oldestMs === null ? 'served no posts' : `ended with a post of ${new Date(seen.oldestMs).toISOString()}`;
+  return `The Bluesky feed ${reached}, without reaching back to the window's start (${new Date(sinceMs).toISOString()}), yet the profile counts ${counted} posts and only ${seen.ownPosts.size} were served: the feed may have ended early (a known AppView gap), so older posts in the window may be missing`;
 }
 
 /** Reads one page: a page without a `feed` array is fatal and named; a bad item is skipped and counted. */

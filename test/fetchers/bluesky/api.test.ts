@@ -448,7 +448,7 @@ describe('fetchBluesky: a feed that ends before the window (platforms.md §5.4)'
     // A warning, not a partial source: postsCount also counts posts the AppView never serves.
     expect(source.complete).toBe(true);
     expect(source.warnings).toHaveLength(1);
-    expect(source.warnings[0]).toContain('ended at 2026-08-19T14:38:05.530Z');
+    expect(source.warnings[0]).toContain('ended with a post of 2026-08-19T14:38:05.530Z');
     expect(source.warnings[0]).toContain('counts 3177 posts and only 7 were served');
   });
 
