@@ -48,8 +48,12 @@ export async function* paginate<C>(opts: PaginateOptions<C>): AsyncGenerator<Pos
     }
     let oldest: number | null = null;
     for (const post of result.posts) {
+      // Why skip pinned posts: a pinned post heads the first page whatever its age (Bluesky
+      // reasonPin), and an old one must not end the walk. An unreadable time must not either:
+      // NaN would poison the minimum and turn the cut-off off for the whole page.
       if (post.pinned) continue;
       const ms = Date.parse(post.createdAt);
+      if (!Number.isFinite(ms)) continue;
       if (oldest === null || ms < oldest) oldest = ms;
     }
     opts.onPage?.({ page, posts: result.posts.length, oldestMs: oldest });

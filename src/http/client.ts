@@ -1,4 +1,4 @@
-import { setTimeout as delay } from 'node:timers/promises';
+import { setImmediate as nextLoopTurn, setTimeout as delay } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { InterruptedError, PlatformError } from '../errors.js';
 import type { Platform } from '../model/post.js';
@@ -23,7 +23,10 @@ export interface HttpClientOptions {
   timeoutMs?: number;
   /** The longest rate-limit wait; past it, `RateLimitError` (default 15 min). */
   maxWaitMs?: number;
-  /** Tries for 408/425/5xx and network errors, the first included (default 4). */
+  /**
+   * Tries for 408/425/5xx and network errors, the first included (default 4); also the most
+   * rate-limit waits for one request before it gives up with `RateLimitError`.
+   */
   tries?: number;
   /** First backoff delay; doubles each retry, plus up to 100% jitter (default 1 s). */
   backoffMs?: number;
@@ -61,7 +64,7 @@ export class RateLimitError extends PlatformError {
   }
 }
 
-/** The token was refused (401/403). The message never contains the token. */
+/** The token was refused, or the endpoint wants one (401/403). The message never contains the token. */
 export class AuthError extends PlatformError {}
 
 /** The platform answered, but not in the shape its documentation gives. */
@@ -109,12 +112,18 @@ export function rateLimitResetMs(headers: Record<string, string>, nowMs: number)
   return null;
 }
 
-/** The platform's own words from an error body (`detail`, `title`, `error`, `message`, `errors[0].message`). */
+/**
+ * The platform's own words from an error body: X `errors[0].message` (why X's 400 invalid-request
+ * comes first: its top-level `detail` only says "One or more parameters to your request was
+ * invalid", the entry names the parameter), then X problem `detail`, Mastodon
+ * `error_description`/`error`, Bluesky `message`/`error`, and a problem `title`.
+ */
 export function platformMessage(body: unknown): string | null {
   if (typeof body !== 'object' || body === null) return null;
   const b = body as Record<string, unknown>;
-  const errors = Array.isArray(b.errors) ? (b.errors[0] as Record<string, unknown> | undefined) : undefined;
-  for (const v of [b.detail, b.error_description, b.message, b.error, errors?.message, errors?.detail, b.title]) {
+  const first: unknown = Array.isArray(b.errors) ? b.errors[0] : undefined;
+  const entry = typeof first === 'object' && first !== null ? (first as Record<string, unknown>) : undefined;
+  for (const v of [entry?.message, entry?.detail, b.detail, b.error_description, b.message, b.error, b.title]) {
     if (typeof v === 'string' && v.trim() !== '') return v.trim().slice(0, 300);
   }
   return null;
@@ -132,6 +141,41 @@ function formatWait(ms: number): string {
   if (s < 120) return `${s} s`;
   const m = Math.round(s / 60);
   return m < 120 ? `${m} min` : `${Math.round(m / 6) / 10} h`;
+}
+
+/** What a network failure means for the user, from undici's or Node's error code. */
+function describeNetworkError(code: string, timeout: string): string {
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `could not connect within ${timeout}`;
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return `no answer within ${timeout}`;
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `the answer stalled for ${timeout}`;
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'ECONNRESET':
+    case 'EPIPE':
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return 'the connection broke off before the answer was complete';
+    default:
+      return 'network error';
+  }
+}
+
+/** The error's code; Node's happy-eyeballs connect wraps per-address errors in an AggregateError. */
+function errorCode(err: unknown): string {
+  const e = err as { code?: unknown; name?: unknown; errors?: unknown };
+  if (typeof e?.code === 'string') return e.code;
+  if (Array.isArray(e?.errors)) {
+    const inner = (e.errors[0] as { code?: unknown } | undefined)?.code;
+    if (typeof inner === 'string') return inner;
+  }
+  return typeof e?.name === 'string' ? e.name : 'unknown';
 }
 
 const defaultSleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -192,8 +236,17 @@ export class HttpClient {
    * other failure into a `PlatformError` whose one-line message says what to do.
    */
   async getJson(spec: GetSpec): Promise<JsonResponse> {
+    try {
+      return await this.send(spec);
+    } catch (err) {
+      throw hideCredentials(err, spec);
+    }
+  }
+
+  private async send(spec: GetSpec): Promise<JsonResponse> {
     const where = `${PLATFORM_NAME[spec.platform]} ${spec.endpoint}`;
     let attempt = 0;
+    let rateLimitWaits = 0;
     for (;;) {
       this.checkAbort();
       attempt += 1;
@@ -214,15 +267,23 @@ export class HttpClient {
         status = res.statusCode;
         headers = lowerHeaders(res.headers);
         text = await res.body.text();
+        // Why: with one request per connection, undici hands a finished socket back to its pool
+        // only a full event-loop turn after the response ends (client-h1.js onMessageComplete,
+        // setImmediate). A request sent sooner would open a second connection; waiting one turn
+        // keeps sequential requests on one keep-alive connection.
+        await nextLoopTurn();
       } catch (err) {
         if (this.signal?.aborted) throw new InterruptedError();
-        const code = (err as NodeJS.ErrnoException).code ?? (err as Error).name;
+        const code = errorCode(err);
         if (attempt < this.tries) {
           await this.backoff(spec, attempt, `network error (${code})`);
           continue;
         }
+        // With a dispatcher passed in, its own connect timeout applies, which this client does not know.
+        const timeout = `${this.timeoutMs / 1000} s`;
+        const what = code === 'UND_ERR_CONNECT_TIMEOUT' && !this.ownsDispatcher ? 'could not connect in time' : describeNetworkError(code, timeout);
         throw new PlatformError(
-          `cannot reach ${where} (${code}) after ${attempt} tries; check the network or --api-url, or raise --timeout`,
+          `cannot get an answer from ${where} after ${attempt} tries (${what}, ${code}); check the network or --api-url, or raise --timeout`,
           { cause: err },
         );
       }
@@ -251,6 +312,12 @@ export class HttpClient {
             resetAt,
           );
         }
+        // Why a cap: a server that keeps answering 429 (a stale reset header, a proxy's own limit)
+        // would otherwise keep the run waiting forever, each wait within --max-wait.
+        if (rateLimitWaits >= this.tries) {
+          throw new RateLimitError(`${where} is still rate-limited after ${rateLimitWaits} waits; run again later`, resetAt);
+        }
+        rateLimitWaits += 1;
         this.onEvent({ type: 'rate-limit', endpoint: spec.endpoint, waitMs, resetAt });
         await this.sleep(waitMs, this.signal);
         attempt = 0;
@@ -261,11 +328,7 @@ export class HttpClient {
           `${where}: HTTP 402, the X API credits of this app are used up (${platformMessage(body) ?? 'payment required'}); add credits in the X developer console`,
         );
       }
-      if (status === 401 || status === 403) {
-        throw new AuthError(
-          `${where}: token rejected (HTTP ${status}${platformMessage(body) ? `: ${platformMessage(body)}` : ''}); check ${TOKEN_ENV[spec.platform]}: it may be expired, revoked or lack read access`,
-        );
-      }
+      if (status === 401 || status === 403) throw authError(spec, where, status, body);
       if (RETRY_STATUS.has(status) && attempt < this.tries) {
         await this.backoff(spec, attempt, `HTTP ${status}`);
         continue;
@@ -283,6 +346,44 @@ export class HttpClient {
     this.onEvent({ type: 'retry', endpoint: spec.endpoint, attempt, delayMs, reason });
     await this.sleep(delayMs, this.signal);
   }
+}
+
+/**
+ * Messages quote the platform's own words, and a server may echo the credential it was sent
+ * (`"The access token … is invalid"`): the credential of the `Authorization` header is replaced
+ * wherever the error's text holds it.
+ */
+function hideCredentials(err: unknown, spec: GetSpec): unknown {
+  if (!(err instanceof Error)) return err;
+  const placeholder = spec.platform === 'bluesky' ? '[token]' : `[${TOKEN_ENV[spec.platform]}]`;
+  for (const [name, value] of Object.entries(spec.headers ?? {})) {
+    if (name.toLowerCase() !== 'authorization') continue;
+    // `Bearer <credential>`: the credential alone is the secret (the scheme is no secret, and
+    // a message may quote the credential without it).
+    const credential = value.trim().split(/\s+/).pop() ?? '';
+    if (credential.length < 8) continue;
+    const hide = (text: string): string => text.split(credential).join(placeholder);
+    err.message = hide(err.message);
+    if (err.stack) err.stack = hide(err.stack);
+  }
+  return err;
+}
+
+/**
+ * 401/403: with a token, the token was refused; without one (Mastodon servers in "secure" mode,
+ * Bluesky's public AppView closing an endpoint to anonymous callers), blaming a token would mislead.
+ */
+function authError(spec: GetSpec, where: string, status: number, body: unknown): AuthError {
+  const said = platformMessage(body);
+  const detail = `HTTP ${status}${said ? `: ${said}` : ''}`;
+  const sentToken = Object.keys(spec.headers ?? {}).some((k) => k.toLowerCase() === 'authorization');
+  if (sentToken) {
+    return new AuthError(`${where}: token rejected (${detail}); check ${TOKEN_ENV[spec.platform]}: it may be expired, revoked or lack read access`);
+  }
+  if (spec.platform === 'bluesky') {
+    return new AuthError(`${where}: refused without a token (${detail}); the public API may have closed this endpoint to anonymous use, try again later`);
+  }
+  return new AuthError(`${where}: refused without a token (${detail}); set ${TOKEN_ENV[spec.platform]} to a token with read access`);
 }
 
 function parseBody(text: string): unknown {
