@@ -52,8 +52,10 @@ beforeAll(async () => {
   const statuses = '/api/v1/accounts/109309888516521974/statuses';
   mastodon = await startServer({
     '/api/v1/accounts/lookup': () => ({ json: fixture('mastodon/api/account-lookup.json') }),
+    // The first request carries a max_id at the window's end (above every status here); the
+    // next link asks for the page below R1.
     [statuses]: (req, base) =>
-      req.query.has('max_id')
+      req.query.get('max_id') === '117122681112519440'
         ? { json: fixture('mastodon/statuses.page2.json') }
         : {
             json: fixture('mastodon/statuses.page1.json'),

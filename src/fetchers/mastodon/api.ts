@@ -6,6 +6,7 @@ import type { FetchContext, LiveFetcher } from '../live-types.js';
 import { paginate, type Page } from '../paginate.js';
 import { newReadStats, recordSkip, type InputSource, type ReadStats } from '../types.js';
 import { accountFromMastodonAccount, MastodonAccountSchema, MastodonStatusSchema, normalizeMastodonStatus } from './status.js';
+import { mastodonIdMs } from '../../ids.js';
 
 /**
  * The live Mastodon fetcher: `@user@server` → the account's public statuses, newest first, from
@@ -176,7 +177,7 @@ export const fetchMastodon: LiveFetcher = async (account, ctx) => {
     warnings.push(`fetching stopped early: ${reason}; the audit covers only the posts read before that`);
   };
 
-  const firstUrl = `${target.baseUrl}/api/v1/accounts/${encodeURIComponent(parsed.data.id)}/statuses?limit=${MASTODON_PAGE_LIMIT}`;
+  const firstUrl = `${target.baseUrl}/api/v1/accounts/${encodeURIComponent(parsed.data.id)}/statuses?limit=${MASTODON_PAGE_LIMIT}${startBefore(parsed.data.id, ctx.window.untilMs)}`;
   let pageNo = 0;
   const fetchPage = async (cursor: string | null): Promise<Page<string>> => {
     pageNo += 1;
@@ -233,6 +234,21 @@ export const fetchMastodon: LiveFetcher = async (account, ctx) => {
   };
   return source;
 };
+
+/** Slack after the window's end for the first page's `max_id`: ids take the database clock, a few ms off `created_at`. */
+const MAX_ID_SLACK_MS = 60_000;
+
+/**
+ * `&max_id=…` that starts the walk at the window's end instead of at the newest post, so auditing
+ * a past month does not page through everything posted since. Mastodon status ids are snowflakes,
+ * `ms << 16` (platforms.md §0), so every post created before `untilMs` has an id below
+ * `(untilMs + slack) << 16`. Only used when the account's own id is such a snowflake: servers that
+ * speak the Mastodon API with other ids (GoToSocial ULIDs, Pleroma flakes) get no `max_id`.
+ */
+export function startBefore(accountId: string, untilMs: number): string {
+  if (mastodonIdMs(accountId) === null) return '';
+  return `&max_id=${((BigInt(Math.floor(untilMs)) + BigInt(MAX_ID_SLACK_MS)) << 16n).toString()}`;
+}
 
 /** True when some post of the page is older than the window's start (paginate then stops anyway). */
 function reachesBack(posts: readonly Post[], sinceMs: number): boolean {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAccountArg, type AccountArg } from '../../../src/account.js';
 import { InterruptedError, PlatformError, UsageError } from '../../../src/errors.js';
 import type { FetchContext } from '../../../src/fetchers/live-types.js';
-import { fetchMastodon, MASTODON_PAGE_LIMIT, mastodonTarget, parseLinkHeader } from '../../../src/fetchers/mastodon/api.js';
+import { fetchMastodon, MASTODON_PAGE_LIMIT, mastodonTarget, parseLinkHeader, startBefore } from '../../../src/fetchers/mastodon/api.js';
 import { readMastodonStatuses } from '../../../src/fetchers/mastodon/status.js';
 import { AuthError, HttpClient, RateLimitError, ShapeError, type HttpClientOptions, type HttpEvent } from '../../../src/http/client.js';
 import { targetTimeMs } from '../../../src/metrics/response-latency.js';
@@ -128,9 +128,11 @@ async function harness(
   const server = await startServer({
     [LOOKUP]: lookup,
     [TIMELINE]: (req, base) => {
+      // The first request starts at the window's end (a max_id above every reference status);
+      // the reference next link asks for page 2.
       const maxId = req.query.get('max_id');
-      if (maxId === null) return page1(req, base);
       if (maxId === PAGE2_MAX_ID) return page2(req, base);
+      if (maxId === null || BigInt(maxId) > BigInt(ALL_IDS[0] ?? '0')) return page1(req, base);
       return { status: 404, json: f.error404 };
     },
   });
@@ -261,7 +263,7 @@ describe('fetchMastodon against a local server', () => {
 
     expect(seen(h.server)).toEqual([
       `${LOOKUP}?acct=RoadInfoBC%40mstdn.bc.example`,
-      `${TIMELINE}?limit=${MASTODON_PAGE_LIMIT}`,
+      `${TIMELINE}?limit=${MASTODON_PAGE_LIMIT}${startBefore(ACCOUNT_ID, WINDOW.untilMs)}`,
       // Exactly the reference `next` link (its own limit and max_id), moved to the test server.
       `${TIMELINE}?limit=8&max_id=${PAGE2_MAX_ID}`,
     ]);
@@ -436,8 +438,8 @@ describe('fetchMastodon against a local server', () => {
     expect(h.events.filter((e) => e.type === 'rate-limit')).toHaveLength(1);
     expect(seen(h.server)).toEqual([
       `${LOOKUP}?acct=RoadInfoBC%40mstdn.bc.example`,
-      `${TIMELINE}?limit=40`,
-      `${TIMELINE}?limit=40`,
+      `${TIMELINE}?limit=40${startBefore(ACCOUNT_ID, WINDOW.untilMs)}`,
+      `${TIMELINE}?limit=40${startBefore(ACCOUNT_ID, WINDOW.untilMs)}`,
       `${TIMELINE}?limit=8&max_id=${PAGE2_MAX_ID}`,
     ]);
     expect(source.requests?.()).toBe(4);
@@ -591,5 +593,48 @@ describe('fetchMastodon against a local server', () => {
     expect(posts).toEqual([]);
     expect(source.complete).toBe(true);
     expect(source.requests?.()).toBe(2);
+  });
+});
+
+describe('starting a past window at its end (max_id from the snowflake of untilMs)', () => {
+  it('is (untilMs + 60 s) << 16 for a Mastodon snowflake account id, and nothing for other ids', () => {
+    const until = Date.parse('2026-08-19T15:00:00.000Z');
+    // (1787151600000 + 60000) << 16 = 1787151660000 × 65536
+    expect(startBefore(ACCOUNT_ID, until)).toBe(`&max_id=${(1787151660000n * 65536n).toString()}`);
+    expect(startBefore('01HQZ3K8W5X2M4N6P8R0S2T4V6', until)).toBe(''); // GoToSocial ULID
+    expect(startBefore('AbCdEf123', until)).toBe(''); // Pleroma flake id
+    expect(startBefore('42', until)).toBe(''); // pre-snowflake counter
+  });
+
+  it('an old window is read with one timeline page, not every page since', async () => {
+    const f = await loadFixtures();
+    // A server that filters by max_id as Mastodon does: statuses with a smaller id, newest first.
+    const all = [...(f.page1 as { id: string }[]), ...(f.page2 as { id: string }[])];
+    const server = await startServer({
+      [LOOKUP]: () => ({ json: f.lookup }),
+      [TIMELINE]: (req) => {
+        const maxId = BigInt(req.query.get('max_id') ?? '99999999999999999999');
+        return { json: all.filter((s) => BigInt(s.id) < maxId).slice(0, 40) };
+      },
+    });
+    try {
+      const http = new HttpClient({ backoffMs: 5 });
+      const source = await fetchMastodon(parseAccountArg('@RoadInfoBC@mstdn.bc.example'), {
+        http,
+        apiUrl: server.url,
+        // 19 August 14:00-15:00: only R1 (14:38:05.530) and T1 (14:05:12.861) are in it
+        window: { sinceMs: Date.parse('2026-08-19T14:00:00Z'), untilMs: Date.parse('2026-08-19T15:00:00Z') },
+        tokens: {},
+        progress: () => undefined,
+      });
+      const ids: string[] = [];
+      for await (const post of source.posts) ids.push(post.id);
+      await http.close();
+      // the page starts just after the window's end: R1, T1, then P0 (before the window) ends the walk
+      expect(ids).toEqual(['117122681112519440', '117122551831667953', '117118874446251577']);
+      expect(server.count(TIMELINE)).toBe(1);
+    } finally {
+      await server.close();
+    }
   });
 });
