@@ -11,7 +11,44 @@ const MetricMap = <T extends z.ZodType>(value: T) =>
     responseLatency: value.optional(),
     mix: value.optional(),
     selfPromotion: value.optional(),
+    responseRate: value.optional(),
   });
+
+const Clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$|^24:00$/, 'a time of day as HH:MM, 00:00 to 24:00');
+
+/**
+ * Business hours (metrics.md §10): opening hours per weekday on the business's own clock; a day
+ * left out is closed; holidays are closed all day.
+ */
+export const BusinessHoursSchema = z.strictObject({
+  timeZone: z.string().min(1),
+  days: z.strictObject({
+    mon: z.tuple([Clock, Clock]).optional(),
+    tue: z.tuple([Clock, Clock]).optional(),
+    wed: z.tuple([Clock, Clock]).optional(),
+    thu: z.tuple([Clock, Clock]).optional(),
+    fri: z.tuple([Clock, Clock]).optional(),
+    sat: z.tuple([Clock, Clock]).optional(),
+    sun: z.tuple([Clock, Clock]).optional(),
+  }),
+  holidays: z.array(z.iso.date()).optional(),
+});
+export type BusinessHours = z.infer<typeof BusinessHoursSchema>;
+
+/** A duration: seconds as a number, or a string such as `7d`, `48h`, `90m`, `3600s`. */
+export const DurationSchema = z.union([
+  z.number().positive(),
+  z.string().regex(/^\d+(\.\d+)?\s*(s|m|h|d)$/, 'a duration such as 7d, 48h, 90m or 3600s'),
+]);
+
+/** Seconds in a config duration. */
+export function durationSeconds(value: z.infer<typeof DurationSchema>): number {
+  if (typeof value === 'number') return value;
+  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)$/.exec(value);
+  const n = Number(m?.[1] ?? 0);
+  const unit = m?.[2] ?? 's';
+  return n * (unit === 'd' ? 86_400 : unit === 'h' ? 3600 : unit === 'm' ? 60 : 1);
+}
 
 export const ScoringConfigSchema = z.strictObject({
   curves: MetricMap(CurveSchema).optional(),
@@ -28,6 +65,9 @@ const accountKeys = {
   selfPromotion: z.strictObject({ phrases: z.array(z.string().min(1)).optional() }).optional(),
   scoring: ScoringConfigSchema.optional(),
   timeZone: z.string().min(1).optional(),
+  businessHours: BusinessHoursSchema.optional(),
+  /** metrics.md §9: how long a message may wait for an answer before it counts as unanswered (default 7 days). */
+  responseRate: z.strictObject({ giveUpAfter: DurationSchema.optional() }).optional(),
 };
 
 export const AccountConfigSchema = z.strictObject(accountKeys);

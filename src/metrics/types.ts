@@ -1,3 +1,4 @@
+import type { BusinessHours } from '../config.js';
 import type { Platform, Post } from '../model/post.js';
 
 /** The one kind of each item (metrics.md §2), decided in `kinds.ts`. */
@@ -37,6 +38,26 @@ export interface PostSet {
   excludedNonPublic: number;
 }
 
+/**
+ * What the account heard (metrics.md §9), when inbound data was read. `selectInbound` in
+ * `src/inbound.ts` builds it.
+ */
+export interface InboundSet {
+  /**
+   * The inbound messages: posts by other accounts (not reposts, not the account's affiliates),
+   * created in the window, that mention the account or reply to one of its posts; each once,
+   * oldest first.
+   */
+  messages: readonly { post: Post; ms: number }[];
+  /** Every post by others that was read (any time), for linking conversations. */
+  others: readonly Post[];
+  /**
+   * The end of the data: the window's `until`, or the time of the fetch when that is earlier.
+   * A message whose give-up time falls after it is pending.
+   */
+  dataEndMs: number;
+}
+
 /** Per-account settings the metrics read (config merged with the account's entry and the profile). */
 export interface MetricContext {
   window: { sinceMs: number; untilMs: number; timeZone: string };
@@ -47,4 +68,10 @@ export interface MetricContext {
   affiliates: readonly string[];
   /** Promotional phrases (the default list unless the config replaces it). */
   phrases: readonly string[];
+  /** Business hours (metrics.md §10), or null when the config has none. */
+  businessHours: BusinessHours | null;
+  /** metrics.md §9 `responseRate.giveUpAfter` in ms (default 7 days). */
+  giveUpAfterMs: number;
+  /** Inbound messages, or null in `outbound-only` mode. */
+  inbound: InboundSet | null;
 }

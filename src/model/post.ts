@@ -71,6 +71,18 @@ export const PostSchema = z.object({
   hashtags: z.array(z.string()),
   /** The item was served as a pinned post (Bluesky `reasonPin`); still counted once, by id. */
   pinned: z.boolean().optional(),
+  /**
+   * The thread it belongs to, when the platform says: X `conversation_id`, Bluesky the root's
+   * `at://` URI (a root post's own), a Mastodon archive's `conversation`. Absent otherwise; reply
+   * chains among known posts then link conversations (metrics.md §9 "same conversation").
+   */
+  conversationId: z.string().min(1).nullable().optional(),
+  /**
+   * Replies the platform counted under this post when it was fetched (Mastodon `replies_count`,
+   * Bluesky `replyCount`, X `public_metrics.reply_count`); absent when unknown. Lets inbound
+   * fetching skip posts nobody answered.
+   */
+  replyCount: z.number().int().min(0).nullable().optional(),
 });
 export type Post = z.infer<typeof PostSchema>;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PlatformSchema } from '../model/post.js';
-import { ScoringModelSchema } from '../scoring/model.js';
+import { METRIC_IDS, ScoringModelSchema } from '../scoring/model.js';
 
 /**
  * The JSON report: the contract CI jobs read (metrics.md §6). This zod schema is the single
@@ -25,6 +25,11 @@ export const EvidenceSchema = z.object({
   note: z.string(),
 });
 export type Evidence = z.infer<typeof EvidenceSchema>;
+
+const MetricIdSchema = z.enum(METRIC_IDS);
+
+/** 7 × 24 counts: Monday first, hours 0-23 on the configured clock. */
+const HourOfWeek = z.array(z.array(Count).length(24)).length(7);
 
 export const SelfPromotionSignalSchema = z.enum([
   'repostOfOwnOrAffiliate',
@@ -104,6 +109,9 @@ export const ReportSchema = z.object({
       unknownTargetTime: Count,
       noTargetPost: Count,
       dropped: Count,
+      /** The same latencies counted on the business clock (only seconds inside business hours); null without `businessHours`. */
+      medianBusinessSeconds: z.number().min(0).nullable(),
+      p90BusinessSeconds: z.number().min(0).nullable(),
       /** The slowest first replies, slowest first (up to 5). */
       slowest: z.array(EvidenceSchema.extend({ latencySeconds: z.number().min(0) })),
       score: Score01.nullable(),
@@ -128,7 +136,65 @@ export const ReportSchema = z.object({
       ),
       score: Score01.nullable(),
     }),
+    /** metrics.md §9: null in `outbound-only` mode (no inbound messages were read). */
+    responseRate: z
+      .object({
+        /** answered / (inbound - pending); null when every message is still pending or none came. */
+        value: Share.nullable(),
+        inbound: Count,
+        answered: Count,
+        pending: Count,
+        questions: Count,
+        questionsAnswered: Count,
+        medianFirstResponseSeconds: z.number().min(0).nullable(),
+        p90FirstResponseSeconds: z.number().min(0).nullable(),
+        medianFirstResponseBusinessSeconds: z.number().min(0).nullable(),
+        p90FirstResponseBusinessSeconds: z.number().min(0).nullable(),
+        /** The give-up window used (default 7 days). */
+        giveUpAfterSeconds: z.number().positive(),
+        /** The newest unanswered messages (up to 10), newest first, with links. */
+        unanswered: z.array(EvidenceSchema.extend({ author: z.string().nullable(), question: z.boolean() })),
+        score: Score01.nullable(),
+      })
+      .nullable(),
+    /** metrics.md §10: when people write and when the account answers. */
+    coverage: z.object({
+      /** The clock the counts use: `businessHours.timeZone`, else the window's. */
+      timeZone: z.string(),
+      repliesByHour: HourOfWeek,
+      /** Null in `outbound-only` mode. */
+      inboundByHour: HourOfWeek.nullable(),
+      /** Share of inbound messages that arrived outside business hours; null without `businessHours` or inbound data. */
+      outOfHoursInboundShare: Share.nullable(),
+    }),
+    /** metrics.md §10: replies that are near-duplicates of another reply in the window. */
+    cannedReplies: z.object({
+      share: Share.nullable(),
+      canned: Count,
+      replies: Count,
+      /** The most repeated templates, most used first (up to 5). */
+      templates: z.array(z.object({ text: z.string(), count: Count, evidence: z.array(EvidenceSchema) })),
+    }),
+    /** metrics.md §10: the people the account answered. */
+    peopleEngaged: z.object({
+      distinct: Count,
+      followThroughShare: Share.nullable(),
+    }),
   }),
+  /** Where inbound messages came from (metrics.md §9); null in `outbound-only` mode. */
+  inbound: z
+    .object({
+      sources: z.array(
+        z.object({ kind: z.enum(['api', 'archive', 'file']), format: z.string(), path: z.string().nullable() }),
+      ),
+      /** Posts by others read from the inbound sources. */
+      itemsRead: Count,
+      /** False when an inbound source stopped early or holds less than the window (X serves the newest 800 mentions). */
+      complete: z.boolean(),
+      /** HTTP requests made for inbound data (also counted in `source.requests`). */
+      requests: Count,
+    })
+    .nullable(),
   score: z.object({
     /** 0-100, or null when the window holds no items. */
     value: z.number().int().min(0).max(100).nullable(),
@@ -136,7 +202,7 @@ export const ReportSchema = z.object({
     /** Each metric's share of the score: weight, metric score and the points it earned (0-100 scale). */
     breakdown: z.array(
       z.object({
-        metric: z.enum(['replyRatio', 'responseLatency', 'mix', 'selfPromotion']),
+        metric: MetricIdSchema,
         weight: z.number().min(0),
         score: Score01.nullable(),
         points: z.number().min(0),
@@ -147,7 +213,7 @@ export const ReportSchema = z.object({
   recommendations: z.array(
     z.object({
       id: z.string(),
-      metric: z.enum(['replyRatio', 'responseLatency', 'mix', 'selfPromotion']),
+      metric: MetricIdSchema,
       title: z.string(),
       detail: z.string(),
       /** Score points (0-100 scale) the metric would recover at a perfect score: weight·(1-score)/Σweights·100. */

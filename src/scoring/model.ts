@@ -4,7 +4,7 @@ import { z } from 'zod';
  * The scoring model of metrics.md §4: one piecewise-linear curve per metric, weights and the
  * verdict threshold. The report echoes the model it used so a consumer can re-score it.
  */
-export const METRIC_IDS = ['replyRatio', 'responseLatency', 'mix', 'selfPromotion'] as const;
+export const METRIC_IDS = ['replyRatio', 'responseLatency', 'mix', 'selfPromotion', 'responseRate'] as const;
 export type MetricId = (typeof METRIC_IDS)[number];
 
 /** `[value, score]` control points; straight lines between them, flat beyond the ends. */
@@ -25,12 +25,15 @@ export const ScoringModelSchema = z.object({
     responseLatency: CurveSchema,
     mix: CurveSchema,
     selfPromotion: CurveSchema,
+    responseRate: CurveSchema,
   }),
+  /** Weights; `responseRate` counts only when inbound messages were read (metrics.md §9). */
   weights: z.object({
     replyRatio: z.number().min(0),
     responseLatency: z.number().min(0),
     mix: z.number().min(0),
     selfPromotion: z.number().min(0),
+    responseRate: z.number().min(0),
   }),
   /** Score at or above which the verdict is BEING social. */
   threshold: z.number().min(0).max(100),
@@ -48,6 +51,9 @@ export type ScoringModel = z.infer<typeof ScoringModelSchema>;
  *   government is among the slowest sectors (Sprout Social Index). So 1 h scores 0.9, 4 h 0.5.
  * - Self-promotion: a little is expected (5% → 0.9); half of everything → 0.1.
  * - Weights 25/30/25/20: latency weighs most because speed is what people notice first.
+ * - Response rate (metrics.md §9), only with inbound data: Socially Devoted asked brands to answer
+ *   65% of questions, so 0.65 scores 0.8; weight 30, as much as latency: whether people get an
+ *   answer matters as much as how fast.
  * - Threshold 60 and latencyFullAt 10: metrics.md §4.
  */
 export const DEFAULT_SCORING_MODEL: ScoringModel = {
@@ -57,8 +63,9 @@ export const DEFAULT_SCORING_MODEL: ScoringModel = {
     responseLatency: [[900, 1], [3600, 0.9], [14400, 0.5], [43200, 0.2], [86400, 0.1], [259200, 0]],
     mix: [[0, 0], [0.05, 0.25], [0.2, 0.5], [0.5, 0.9], [0.7, 1]],
     selfPromotion: [[0, 1], [0.05, 0.9], [0.2, 0.5], [0.5, 0.1], [1, 0]],
+    responseRate: [[0, 0], [0.25, 0.3], [0.5, 0.6], [0.65, 0.8], [0.9, 1]],
   },
-  weights: { replyRatio: 25, responseLatency: 30, mix: 25, selfPromotion: 20 },
+  weights: { replyRatio: 25, responseLatency: 30, mix: 25, selfPromotion: 20, responseRate: 30 },
   threshold: 60,
   latencyFullAt: 10,
 };
