@@ -50,6 +50,7 @@ export const PostViewSchema = z.object({
   record: z.unknown(),
   embed: z.unknown().optional(),
   indexedAt: z.string().nullish(),
+  replyCount: z.number().int().min(0).nullish(),
 });
 
 /** `reasonRepost`: the feed's owner (`by`) reposted `post`; `uri` (the repost record) since 2025-05. */
@@ -288,6 +289,9 @@ function normalizeOwnPost(item: FeedViewPost): Post | string {
     links: found.links,
     mentions: found.mentions,
     hashtags: found.hashtags,
+    // The thread's root: the reply's `root` strong ref, or the post itself when it starts a thread.
+    conversationId: record.data.reply?.root?.uri ?? (record.data.reply ? null : post.uri),
+    ...(typeof post.replyCount === 'number' ? { replyCount: post.replyCount } : {}),
   };
   if (item.reason?.$type === REASON_PIN) normalized.pinned = true;
   return normalized;

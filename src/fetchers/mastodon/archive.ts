@@ -63,6 +63,8 @@ const NoteSchema = z.object({
   quote: ObjectRefSchema.nullish(),
   quoteUri: z.string().nullish(),
   _misskey_quote: z.string().nullish(),
+  /** OStatus conversation tag (`tag:host,YYYY-MM-DD:objectId=N:objectType=Conversation`): the thread. */
+  conversation: z.string().nullish(),
 });
 
 const CreateSchema = z.object({
@@ -231,6 +233,7 @@ function normalizeCreate(activity: z.infer<typeof CreateSchema>, owner: Owner | 
       links: contentLinks(content, tagHrefs),
       mentions,
       hashtags,
+      ...(note.conversation ? { conversationId: note.conversation } : {}),
     },
   };
 }

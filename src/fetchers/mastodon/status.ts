@@ -40,6 +40,7 @@ const statusFields = {
   id: z.string().min(1),
   created_at: InstantString,
   in_reply_to_id: z.string().nullish(),
+  replies_count: z.number().int().min(0).nullish(),
   in_reply_to_account_id: z.string().nullish(),
   /** `public`, `unlisted`, `private`, `direct`; forks add others (see `visibilityOf`). */
   visibility: z.string(),
@@ -157,6 +158,7 @@ export function normalizeMastodonStatus(status: MastodonStatus): Post {
   if (status.card && !links.includes(status.card.url)) links.push(status.card.url);
   return {
     ...base,
+    ...(typeof status.replies_count === 'number' ? { replyCount: status.replies_count } : {}),
     text: htmlToText(status.content),
     replyTo: status.in_reply_to_id
       ? { id: status.in_reply_to_id, url: null, author: replyTargetAuthor(status), createdAt: null }

@@ -57,6 +57,8 @@ export const XV2PostSchema = z.looseObject({
   author_id: XIdSchema.optional(),
   created_at: z.string().optional(),
   in_reply_to_user_id: XIdSchema.optional(),
+  conversation_id: XIdSchema.optional(),
+  public_metrics: z.looseObject({ reply_count: z.number().int().min(0).optional() }).optional(),
   referenced_tweets: z.array(V2RefSchema).optional(),
   referenced_posts: z.array(V2RefSchema).optional(),
   note_tweet: V2NoteSchema.optional(),
@@ -216,6 +218,8 @@ function normalizePost(post: XV2Post, lookup: Lookup): Post | string {
     author,
     createdAt,
     visibility: 'public' as const,
+    ...(post.conversation_id !== undefined ? { conversationId: post.conversation_id } : {}),
+    ...(post.public_metrics?.reply_count !== undefined ? { replyCount: post.public_metrics.reply_count } : {}),
   };
 
   const retweeted = refs.find((r) => r.type === 'retweeted');
