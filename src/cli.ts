@@ -38,6 +38,8 @@ const OptionsSchema = z.object({
   output: z.string().min(1).optional(),
   failUnder: z.number().min(0).max(100).optional(),
   includePrivate: z.boolean().optional(),
+  /** `--inbound <path>` (repeatable) gives paths; `--no-inbound` gives false. */
+  inbound: z.union([z.array(z.string().min(1)), z.literal(false)]).optional(),
   timeout: z.number().positive().optional(),
   maxWait: z.number().min(0).optional(),
   debug: z.boolean().optional(),
@@ -114,7 +116,13 @@ function buildProgram(
     .option('--json', 'same as --format json')
     .option('--output <file>', 'also write the report to a file (format from the extension: .json, .md, else text)')
     .option('--fail-under <score>', 'exit 1 when the score is below this (or there is no score)', parseScore)
-    .option('--include-private', 'also audit followers-only and direct posts found in an archive');
+    .option('--include-private', 'also audit followers-only and direct posts found in an archive')
+    .option(
+      '--inbound <path>',
+      'messages people sent the account (saved mentions or replies, any format --input reads); repeatable',
+      (value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value],
+    )
+    .option('--no-inbound', 'do not fetch or read inbound messages: outbound figures only');
   addSourceOptions(program)
     // Options after `fetch` belong to `fetch`, not to the audit that shares their names.
     .enablePositionalOptions()
@@ -274,6 +282,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       month: opts.month,
       timeZone: opts.tz,
       includePrivate: opts.includePrivate ?? false,
+      inbound: opts.inbound === false ? false : (opts.inbound ?? []),
       config,
     };
   };
