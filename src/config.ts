@@ -73,9 +73,23 @@ const accountKeys = {
 export const AccountConfigSchema = z.strictObject(accountKeys);
 export type AccountConfig = z.infer<typeof AccountConfigSchema>;
 
+/**
+ * One assertion on a report (in the manner of Lighthouse CI): a report path (`score`,
+ * `metrics.responseLatency.medianSeconds`, …) and bounds; `level` `error` (default) fails the run
+ * with exit 1, `warn` is listed only.
+ */
+export const AssertionSchema = z.strictObject({
+  min: z.number().optional(),
+  max: z.number().optional(),
+  level: z.enum(['error', 'warn']).optional(),
+});
+export type Assertion = z.infer<typeof AssertionSchema>;
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   ...accountKeys,
+  /** Assertions keyed by report path; `score` is short for `score.value`. */
+  assert: z.record(z.string(), AssertionSchema).optional(),
   /** Per-account settings keyed by handle (`@DriveBC`, `drivebc.bsky.social`, ...). */
   accounts: z.record(z.string(), AccountConfigSchema).optional(),
 });
