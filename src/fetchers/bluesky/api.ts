@@ -64,7 +64,7 @@ function xrpcUrl(base: string, nsid: string, params: Record<string, string>): st
  * refused anonymous reads from some networks with an HTML 403 (platforms.md §5.2, searchPosts row),
  * which the client reads as a null body.
  */
-async function getXrpc(ctx: FetchContext, url: string, endpoint: string, accept: readonly number[] = []): Promise<JsonResponse> {
+export async function getXrpc(ctx: FetchContext, url: string, endpoint: string, accept: readonly number[] = []): Promise<JsonResponse> {
   const res = await ctx.http.getJson({ url, platform: 'bluesky', endpoint, accept: [...accept, 401, 403] });
   if (res.status === 401 || res.status === 403) {
     const said = platformMessage(res.body);

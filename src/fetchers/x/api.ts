@@ -134,7 +134,7 @@ export function timelineBounds(
 }
 
 /** The token from `X_BEARER_TOKEN`, trimmed, without a pasted `Bearer ` prefix; a `UsageError` without one. */
-function bearerToken(raw: string | undefined): string {
+export function bearerToken(raw: string | undefined): string {
   const token = (raw ?? '').trim().replace(/^Bearer\s+/i, '');
   if (token === '') throw new UsageError(NO_TOKEN);
   // Anything else would break the Authorization header (and an HTTP library's message might quote it).
