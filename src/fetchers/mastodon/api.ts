@@ -98,7 +98,7 @@ export function parseLinkHeader(value: string, requestUrl: string): Map<string, 
 }
 
 /** What an unexpected body looks like, for a shape error. */
-function describeBody(body: unknown): string {
+export function describeBody(body: unknown): string {
   if (body === null) return 'an empty body';
   if (Array.isArray(body)) return 'an array';
   return typeof body === 'object' ? 'a JSON object' : `a JSON ${typeof body}`;
