@@ -23,3 +23,25 @@ export interface FetchContext {
  * `requests()`.
  */
 export type LiveFetcher = (account: AccountArg, ctx: FetchContext) => Promise<InputSource>;
+
+/** What an inbound fetcher brings back: posts by other people addressed to the account. */
+export interface InboundResult {
+  /** Posts by others (mentions, replies to the account's posts), normalized; the caller selects and dedupes. */
+  posts: import('../model/post.js').Post[];
+  /** The API used, for the report (`x-api-v2-mentions`, `mastodon-notifications`, `mastodon-context`, `bluesky-threads`). */
+  format: string;
+  /** False when fetching stopped early or the source holds less than the window (X: the newest 800 mentions). */
+  complete: boolean;
+  warnings: string[];
+}
+
+/**
+ * An inbound fetcher (metrics.md §9): given the resolved account and its own posts fetched for
+ * the window (with `replyCount` where the platform gives it), fetch what people wrote to it in
+ * `ctx.window`. Requests go through `ctx.http`, so they count in the report's request total.
+ */
+export type InboundFetcher = (
+  account: import('../model/post.js').AccountInfo,
+  own: readonly import('../model/post.js').Post[],
+  ctx: FetchContext,
+) => Promise<InboundResult>;
