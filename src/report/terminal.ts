@@ -3,6 +3,16 @@ import Table from 'cli-table3';
 import type { Evidence, Report } from '../schema/report.js';
 import { METRIC_IDS, type MetricId } from '../scoring/model.js';
 import { formatDuration, formatPercent } from '../format.js';
+import {
+  WEEKDAYS,
+  cannedRepliesPhrase,
+  gridMax,
+  outOfHoursPhrase,
+  peopleEngagedPhrase,
+  responseRateGap,
+  responseRatePhrases,
+  type HourOfWeek,
+} from './listening.js';
 import { sanitizeForTerminal } from './sanitize.js';
 import { truncateToWidth, visibleWidth, wrapText } from './width.js';
 
@@ -35,6 +45,7 @@ const METRIC_LABELS: Record<MetricId, string> = {
   responseLatency: 'Response latency',
   mix: 'Conversation mix',
   selfPromotion: 'Self-promotion',
+  responseRate: 'Response rate',
 };
 
 const PLATFORM_NAMES: Record<Report['account']['platform'], string> = {
@@ -160,24 +171,41 @@ function header(report: Report, c: ChalkInstance, width: number): string[] {
     ...paragraph(title, width, 0, c.dim),
     ...field(c, 'Account', [accountName(report)], width),
     ...field(c, 'Source', sourceParts, width),
+    ...(report.inbound !== null ? field(c, 'Inbound', inboundParts(report.inbound, c), width) : []),
     ...field(c, 'Window', [`${span} ${zone}`, plural(report.counts.items, 'item', 'items')], width),
   ];
 }
 
-/** Breakdown rows in METRIC_IDS order: weight, metric score and points as the score used them. */
+/** The inbound sources (metrics.md §9): each source, items read, completeness, requests. */
+function inboundParts(inbound: NonNullable<Report['inbound']>, c: ChalkInstance): string[] {
+  return [
+    ...inbound.sources.map((s) => `${s.kind} (${safe(s.format)})${s.path !== null ? ` ${safe(s.path)}` : ''}`),
+    inbound.complete ? 'complete' : c.bold.yellow('PARTIAL'),
+    `${plural(inbound.itemsRead, 'post', 'posts')} by others read` +
+      (inbound.requests > 0 ? `, ${plural(inbound.requests, 'request', 'requests')}` : ''),
+  ];
+}
+
+/**
+ * Breakdown rows in METRIC_IDS order: weight, metric score and points as the score used them.
+ * The points a metric can earn are `100 · weight / Σ weights of the scored metrics` (metrics.md
+ * §4: a metric without a score counts for nothing), so an unscored row has no points. The
+ * response-rate row is left out when it has no score ({@link responseRateGap} says why instead).
+ */
 function breakdownRows(report: Report) {
-  const totalWeight = METRIC_IDS.reduce((sum, id) => sum + report.scoring.weights[id], 0);
-  return METRIC_IDS.map((metric) => {
+  const rows = METRIC_IDS.map((metric) => {
     const row = report.score.breakdown.find((b) => b.metric === metric);
-    const weight = row?.weight ?? report.scoring.weights[metric];
     return {
       metric,
-      weight,
-      score: row?.score ?? report.metrics[metric].score,
-      points: row?.points ?? null,
-      maxPoints: totalWeight > 0 ? (100 * weight) / totalWeight : 0,
+      weight: row?.weight ?? report.scoring.weights[metric],
+      score: row !== undefined ? row.score : (report.metrics[metric]?.score ?? null),
+      points: row !== undefined && row.score !== null ? row.points : null,
     };
   });
+  const totalWeight = rows.reduce((sum, r) => (r.score === null ? sum : sum + r.weight), 0);
+  return rows
+    .filter((r) => r.metric !== 'responseRate' || r.score !== null)
+    .map((r) => ({ ...r, maxPoints: totalWeight > 0 && r.score !== null ? (100 * r.weight) / totalWeight : 0 }));
 }
 
 function scoreBlock(report: Report, c: ChalkInstance, width: number): string[] {
@@ -236,9 +264,17 @@ function measured(report: Report, metric: MetricId): Measured {
       const median = `median ${formatDuration(medianSeconds)}`;
       const full = report.scoring.latencyFullAt;
       const sample = n < full ? `(n = ${n}; counts ${n}/${full})` : `(n = ${n})`;
+      const { medianBusinessSeconds, p90BusinessSeconds } = m.responseLatency;
+      const business =
+        medianBusinessSeconds === null
+          ? []
+          : p90BusinessSeconds !== null
+            ? ['business clock:', `median ${formatDuration(medianBusinessSeconds)},`, `p90 ${formatDuration(p90BusinessSeconds)}`]
+            : ['business clock:', `median ${formatDuration(medianBusinessSeconds)}`];
+      const end = business.length > 0 ? `${sample};` : sample;
       return p90Seconds !== null
-        ? words(`${median},`, `p90 ${formatDuration(p90Seconds)}`, sample)
-        : words(median, sample);
+        ? words(`${median},`, `p90 ${formatDuration(p90Seconds)}`, end, ...business)
+        : words(median, end, ...business);
     }
     case 'mix': {
       const { conversationShare, amplificationShare, broadcastShare } = m.mix;
@@ -257,6 +293,11 @@ function measured(report: Report, metric: MetricId): Measured {
       if (share === null) return words('no items');
       return words(`${formatPercent(share)} (${plural(count, 'post', 'posts')})`);
     }
+    case 'responseRate': {
+      const rate = m.responseRate;
+      if (rate === null) return words('no inbound data');
+      return { chunks: responseRatePhrases(rate), sep: ' · ' };
+    }
   }
 }
 
@@ -270,7 +311,8 @@ function scoreCell(c: ChalkInstance, score: number | null, withBar: boolean): st
   return `${c[tone(score)]('█'.repeat(filled))}${c.dim('░'.repeat(BAR_CELLS - filled))} ${c[tone(score)](number)}`;
 }
 
-function metricsTable(report: Report, c: ChalkInstance, width: number): string {
+/** The score table, then (muted) why the response rate is not in it when it is not. */
+function metricsTable(report: Report, c: ChalkInstance, width: number): string[] {
   const rows = breakdownRows(report);
   const withBar = width >= 72;
   const points = rows.map((r) =>
@@ -300,7 +342,8 @@ function metricsTable(report: Report, c: ChalkInstance, width: number): string {
     table.push([METRIC_LABELS[r.metric], text, scoreCell(c, r.score, withBar), points[i] ?? '–']);
   });
   table.push([c.bold('Total'), c.dim(`BEING social at ${report.scoring.threshold} or more`), '', c.bold(total)]);
-  return table.toString();
+  const gap = responseRateGap(report);
+  return [...table.toString().split('\n'), ...(gap !== null ? paragraph(gap, width, 0, c.dim) : [])];
 }
 
 function countsBlock(report: Report, width: number): string[] {
@@ -316,6 +359,95 @@ function countsBlock(report: Report, width: number): string[] {
     `${formatCount(k.excludedNonPublic)} non-public excluded`,
   ];
   return joinParts(parts, width);
+}
+
+/**
+ * The people the account answered and its canned replies (metrics.md §10), under the counts:
+ * "Answered 30 people, 30% more than once · 12% of replies are canned (5 of 41, 2 templates)",
+ * then the most repeated template, quoted and cut to the line.
+ */
+function listeningBlock(report: Report, c: ChalkInstance, width: number): string[] {
+  const people = peopleEngagedPhrase(report);
+  const canned = cannedRepliesPhrase(report);
+  const parts = [people, canned].filter((p): p is string => p !== null);
+  if (parts.length === 0) return [];
+  const first = parts[0] ?? '';
+  parts[0] = first.charAt(0).toUpperCase() + first.slice(1);
+  const lines = joinParts(parts, width);
+  const top = report.metrics.cannedReplies.templates[0];
+  if (top !== undefined && report.metrics.cannedReplies.canned > 0) {
+    const label = `most repeated (×${formatCount(top.count)}): `;
+    const room = width - 2 - label.length - 2;
+    lines.push(`  ${c.dim(label)}“${truncateToWidth(safe(top.text), room)}”`);
+  }
+  return lines;
+}
+
+/** Shade characters of the heat strip: none, then up to ¼, ½, ¾ and all of the busiest hour. */
+export const HEAT_SHADES = ['·', '░', '▒', '▓', '█'] as const;
+
+/**
+ * The shade of one hour-of-week cell: `·` for none, else `░ ▒ ▓ █` for a count up to ¼, ½, ¾
+ * and all of `max` (the busiest cell of the same grid): level ⌈4 · count / max⌉. Any message at
+ * all shows, so an hour with one message never looks like an empty one.
+ */
+export function heatShade(count: number, max: number): string {
+  if (count <= 0 || max <= 0) return HEAT_SHADES[0];
+  return HEAT_SHADES[Math.min(4, Math.max(1, Math.ceil((4 * count) / max)))] ?? HEAT_SHADES[4];
+}
+
+/** One day of a grid as shades, runs of busy hours painted with `paint`, runs of empty ones with `quiet`. */
+function shadeRow(counts: readonly number[], max: number, paint: (s: string) => string, quiet: (s: string) => string): string {
+  let out = '';
+  let run = '';
+  let busy = false;
+  for (const n of counts) {
+    if (run !== '' && n > 0 !== busy) {
+      out += busy ? paint(run) : quiet(run);
+      run = '';
+    }
+    busy = n > 0;
+    run += heatShade(n, max);
+  }
+  return run === '' ? out : out + (busy ? paint(run) : quiet(run));
+}
+
+/** Hour axis under 24 cells: labels at 0, 6, 12 and 18. */
+const HOUR_AXIS = '0     6     12    18    ';
+/** Row label column of the heat strip ("  Mon  "). */
+const STRIP_LABEL = 7;
+/** Columns between the inbound and the replies grid. */
+const STRIP_GAP = 2;
+
+/**
+ * When people write and when the account answers (metrics.md §10 coverage): the hour-of-week
+ * grids side by side, one row per weekday (Monday first) and one cell per hour, shaded by
+ * {@link heatShade} relative to the busiest hour of that grid (named in the heading: "█ = 5").
+ * Ten lines at 80 columns, 57 columns wide: a heading, the hour axis, seven days and a footer
+ * with the time zone and the out-of-hours share. Only the replies grid in `outbound-only` mode.
+ * Nothing when there is nothing to show.
+ */
+function coverageBlock(report: Report, c: ChalkInstance, width: number): string[] {
+  const { repliesByHour, inboundByHour, timeZone } = report.metrics.coverage;
+  const grids: Array<{ head: string; grid: HourOfWeek; paint: (s: string) => string }> = [];
+  if (inboundByHour !== null) grids.push({ head: 'People write', grid: inboundByHour, paint: c.yellow });
+  grids.push({ head: 'You answer', grid: repliesByHour, paint: c.green });
+  if (grids.every((g) => gridMax(g.grid) === 0)) return [];
+  const cell = 24 + STRIP_GAP;
+  const heads = grids.map((g, i) => {
+    const max = gridMax(g.grid);
+    const head = max > 0 ? `${g.head} (█ = ${formatCount(max)})` : `${g.head} (none)`;
+    return i < grids.length - 1 ? head.padEnd(cell) : head;
+  });
+  const lines = [' '.repeat(STRIP_LABEL) + c.bold(heads.join('').trimEnd())];
+  lines.push(' '.repeat(STRIP_LABEL) + c.dim(grids.map(() => HOUR_AXIS).join(' '.repeat(STRIP_GAP)).trimEnd()));
+  WEEKDAYS.forEach((day, d) => {
+    const rows = grids.map(({ grid, paint }) => shadeRow(grid[d] ?? [], gridMax(grid), paint, c.dim));
+    lines.push(`  ${day}  ${rows.join(' '.repeat(STRIP_GAP))}`);
+  });
+  const footer = [`Hours in ${safe(timeZone)}`, ...(inboundByHour !== null ? [outOfHoursPhrase(report)] : [])];
+  lines.push(...joinParts(footer.filter((p): p is string => p !== null), width - 2).map((l) => `  ${l}`));
+  return lines;
 }
 
 /** One evidence item: its link (wrapped, never cut) and a line with the note and the post text. */
@@ -358,13 +490,25 @@ function recommendationsBlock(report: Report, c: ChalkInstance, width: number): 
   return lines;
 }
 
-/** Report warnings, plus one for partial data when the report does not carry one already. */
+/** A warning code about the inbound data (mentions, replies to the account) rather than the account's posts. */
+const INBOUND_CODE = /inbound|mention/i;
+
+/**
+ * Report warnings, plus one for partial data when the report does not carry one already: for the
+ * account's posts (a warning code with "partial" or "incomplete" that is not about inbound data
+ * counts), and for the inbound data (a code with "inbound" or "mention" counts).
+ */
 function warningsBlock(report: Report, c: ChalkInstance, width: number): string[] {
   const messages = report.warnings.map((w) => safe(w.message));
-  const saysPartial = report.warnings.some((w) => /partial|incomplete/i.test(w.code));
+  const saysPartial = report.warnings.some((w) => /partial|incomplete/i.test(w.code) && !INBOUND_CODE.test(w.code));
   if (!report.source.complete && !saysPartial) {
     messages.push(
       'Partial data: fetching stopped early or part of the input could not be read, so the figures cover only what was read.',
+    );
+  }
+  if (report.inbound !== null && !report.inbound.complete && !report.warnings.some((w) => INBOUND_CODE.test(w.code))) {
+    messages.push(
+      'Partial inbound data: not every message to the account could be read, so the response rate covers only the messages read.',
     );
   }
   if (messages.length === 0) return [];
@@ -377,10 +521,12 @@ function warningsBlock(report: Report, c: ChalkInstance, width: number): string[
 }
 
 /**
- * The report as a terminal scorecard: header (account, source, window), the score and verdict
- * with the reason, a table of the four metrics (measured value in words, score 0-100 with a
- * traffic-light bar, points), the item counts, the top three recommendations with evidence, and
- * the warnings. Pure: the colour instance and the width come from the caller.
+ * The report as a terminal scorecard: header (account, source, inbound sources, window), the
+ * score and verdict with the reason, a table of the metrics (measured value in words, score 0-100
+ * with a traffic-light bar, points; the response rate only when it was scored, else a muted line
+ * saying why), the item counts with the people engaged and the canned replies, the coverage heat
+ * strip, the top three recommendations with evidence, and the warnings. Pure: the colour
+ * instance and the width come from the caller.
  *
  * Every string taken from the report passes through {@link sanitizeForTerminal}, so the only
  * escape sequences in the output are the SGR colour codes of `opts.color` (none at level 0).
@@ -394,8 +540,9 @@ export function renderTerminal(report: Report, opts: TerminalOptions): string {
   const sections: string[][] = [
     header(report, c, width),
     scoreBlock(report, c, width),
-    activity ? metricsTable(report, c, width).split('\n') : [],
-    countsBlock(report, width),
+    activity ? metricsTable(report, c, width) : [],
+    [...countsBlock(report, width), ...listeningBlock(report, c, width)],
+    activity ? coverageBlock(report, c, width) : [],
     activity ? recommendationsBlock(report, c, width) : [],
     warningsBlock(report, c, width),
   ];

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../src/report/json.js';
 import { ReportSchema, type Report } from '../../src/schema/report.js';
-import { noActivityReport, sampleReport } from '../helpers/report.js';
+import { noActivityReport, outboundOnlyReport, sampleReport } from '../helpers/report.js';
 
 describe('renderJson', () => {
   it.each([
     ['sample', sampleReport()],
+    ['outbound-only', outboundOnlyReport()],
     ['no activity', noActivityReport()],
   ])('round-trips the %s report through ReportSchema', (_name, report) => {
     const out = renderJson(report);
