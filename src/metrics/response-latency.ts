@@ -2,6 +2,7 @@ import { formatDuration } from '../format.js';
 import { timeFromId } from '../ids.js';
 import type { Platform, PostRef } from '../model/post.js';
 import type { Report } from '../schema/report.js';
+import { businessSeconds } from './business-clock.js';
 import type { Metric, MetricMeta } from './metric.js';
 import { median, nearestRank } from './stats.js';
 import type { AuditItem, MetricContext, PostSet } from './types.js';
@@ -119,11 +120,22 @@ export function firstReplyPairs(set: PostSet, ctx: MetricContext): LatencyPairs 
  * fraction (985 323 ms → 985.323 s): X v2 `created_at` has whole seconds but ids carry the ms,
  * and rounding would make a hand check disagree. `slowest` cites the up to 5 slowest first
  * replies, slowest first (equal latencies: older reply first).
+ *
+ * Business twins (metrics.md §10): each pair's span, from the target's time (a skewed reply's
+ * target taken at the reply's time, so 0) to the reply, is measured again on the business clock
+ * of `ctx.businessHours`; `medianBusinessSeconds` / `p90BusinessSeconds` are the median and p90
+ * of those, null without business hours or without pairs. Ranked on their own: the pair at the
+ * wall-clock median need not be the one at the business median.
  */
 export function compute(set: PostSet, ctx: MetricContext): ResponseLatencyMeasurement {
   const { pairs, unknownTargetTime, noTargetPost, dropped } = firstReplyPairs(set, ctx);
   const n = pairs.length;
   const sortedMs = pairs.map((p) => p.latencyMs).sort((a, b) => a - b);
+  const bh = ctx.businessHours;
+  const sortedBusiness =
+    bh === null
+      ? []
+      : pairs.map((p) => businessSeconds(p.reply.ms - p.latencyMs, p.reply.ms, bh)).sort((a, b) => a - b);
   const slowest = pairs
     .toSorted((a, b) => b.latencyMs - a.latencyMs || a.reply.ms - b.reply.ms)
     .slice(0, SLOWEST_LIMIT)
@@ -147,6 +159,8 @@ export function compute(set: PostSet, ctx: MetricContext): ResponseLatencyMeasur
     unknownTargetTime,
     noTargetPost,
     dropped,
+    medianBusinessSeconds: sortedBusiness.length === 0 ? null : median(sortedBusiness),
+    p90BusinessSeconds: sortedBusiness.length === 0 ? null : nearestRank(sortedBusiness, 90),
     slowest,
   };
 }

@@ -25,6 +25,7 @@ export const RECOMMENDATION_IDS: Readonly<Record<MetricId, string>> = {
   responseLatency: 'answer-faster',
   mix: 'converse-more',
   selfPromotion: 'promote-less',
+  responseRate: 'answer-everyone',
 };
 
 /** `n` and the noun, plural when `n` is not 1 (`1 conversation`, `3 conversations`). */
@@ -103,7 +104,9 @@ function latencyAdvice({ m, model, score }: AdviceInput): Advice {
   const few = l.n < model.latencyFullAt;
   const p90 = l.n >= P90_MIN_N && l.p90Seconds !== null ? `, 9 in 10 within ${formatDuration(l.p90Seconds)}` : '';
   const hour = l.withinOneHourShare === null ? '' : `; ${formatPercent(l.withinOneHourShare)} were answered within an hour`;
-  const measured = `Median first reply took ${formatDuration(l.medianSeconds)} across ${count(l.n, 'conversation')}${p90}${hour}.`;
+  const business =
+    l.medianBusinessSeconds === null ? '' : ` (${formatDuration(l.medianBusinessSeconds)} counting business hours only)`;
+  const measured = `Median first reply took ${formatDuration(l.medianSeconds)}${business} across ${count(l.n, 'conversation')}${p90}${hour}.`;
   const scaled = few
     ? ` With only ${count(l.n, 'conversation')} measured, the response-time score is scaled by ${l.n}/${model.latencyFullAt} (to ${score.toFixed(2)}): answering a few people quickly cannot make up for leaving the others unanswered.`
     : '';
@@ -162,11 +165,99 @@ function selfPromotionAdvice({ m, model }: AdviceInput): Advice {
   };
 }
 
+/**
+ * Out-of-hours share of inbound messages from which the response-rate advice speaks of when
+ * people write: a quarter of the inbox arriving while nobody is at work is enough that the
+ * schedule, not only the effort, explains unanswered messages (a judgement, not a study).
+ */
+export const OUT_OF_HOURS_NOTABLE = 0.25;
+
+const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+
+/** A give-up time in words: whole days as `7 days`, otherwise as `formatDuration` says it. */
+function giveUpWords(seconds: number): string {
+  const days = seconds / 86_400;
+  return Number.isInteger(days) ? count(days, 'day') : formatDuration(seconds);
+}
+
+/** The hour of the week with the most inbound messages ("Mondays 17:00-18:00"; ties: the earliest in the week), or null when none came. */
+function busiestHour(grid: readonly (readonly number[])[]): string | null {
+  let best = { day: -1, hour: -1, n: 0 };
+  for (const [day, row] of grid.entries()) {
+    for (const [hour, n] of row.entries()) if (n > best.n) best = { day, hour, n };
+  }
+  if (best.n === 0) return null;
+  const hh = (h: number): string => `${String(h).padStart(2, '0')}:00`;
+  return `${WEEKDAYS[best.day] ?? ''}s ${hh(best.hour)}-${hh(best.hour + 1)}`;
+}
+
+function responseRateAdvice({ m, model }: AdviceInput): Advice {
+  const r = m.responseRate;
+  const p = m.responsePeople;
+  if (r === null || r.value === null || p === null) {
+    throw new Error('responseRate advice needs a measured response rate (its score is null otherwise)');
+  }
+  const giveUp = giveUpWords(r.giveUpAfterSeconds);
+  const decided = r.inbound - r.pending;
+  const target = valueForScore(model.curves.responseRate, TARGET_SCORE);
+  const aim = target === null ? '' : ` Aim to answer at least ${formatPercent(target)} (scores ${TARGET_SCORE} of 1).`;
+
+  const people =
+    p.noAnswer === p.wrote
+      ? `None of the ${count(p.wrote, 'person', 'people')} who wrote to the account in this period got an answer within ${giveUp}`
+      : `${p.noAnswer} of the ${count(p.wrote, 'person', 'people')} who wrote to the account in this period got no answer within ${giveUp}`;
+  const messages = ` (${r.answered} of ${count(decided, 'message')} answered, ${formatPercent(r.value)}).`;
+
+  const askers = [
+    ...new Set(r.unanswered.filter((u) => u.question && u.author !== null).map((u) => `@${u.author as string}`)),
+  ].slice(0, EVIDENCE_LIMIT);
+  const questions =
+    p.askedNoAnswer === 0
+      ? ''
+      : ` ${count(p.askedNoAnswer, 'person', 'people')} asked a question and got no answer` +
+        (askers.length === 0 ? '.' : `; the most recent: ${askers.join(', ')}.`);
+
+  const pending =
+    r.pending === 0
+      ? ''
+      : ` ${count(r.pending, 'more message')} came less than ${giveUp} before the end of the data and ${r.pending === 1 ? 'is' : 'are'} not judged yet.`;
+
+  const speed =
+    r.medianFirstResponseSeconds === null
+      ? ''
+      : ` Those who got an answer waited ${formatDuration(r.medianFirstResponseSeconds)} (median)` +
+        (r.medianFirstResponseBusinessSeconds === null
+          ? '.'
+          : `, ${formatDuration(r.medianFirstResponseBusinessSeconds)} counting business hours only.`);
+
+  const share = m.coverage.outOfHoursInboundShare;
+  const busiest = m.coverage.inboundByHour === null ? null : busiestHour(m.coverage.inboundByHour);
+  const hours =
+    share === null || share < OUT_OF_HOURS_NOTABLE
+      ? ''
+      : ` ${formatPercent(share)} of the messages arrived outside business hours` +
+        (busiest === null ? '' : ` (people write most on ${busiest}, ${m.coverage.timeZone} time)`) +
+        ': have someone look at the mentions then, or say in the profile when the account is staffed and where to go outside those hours.';
+
+  const evidence = r.unanswered.slice(0, EVIDENCE_LIMIT).map(({ author, question, ...e }) => ({
+    ...e,
+    note: `${author === null ? 'someone' : `@${author}`} ${question ? 'asked a question' : 'wrote'}; no answer within ${giveUp}`,
+  }));
+  return {
+    title: r.answered === 0 ? 'Start answering the people who write in' : 'Answer more of the people who write in',
+    detail:
+      `${people}${messages}${questions}${pending}${speed}${aim}${hours}` +
+      ' Go through the mentions and the replies under your posts every day and answer each person, even briefly ("Thanks, we are checking and will reply by 3 PM").',
+    evidence,
+  };
+}
+
 const ADVICE: Readonly<Record<MetricId, (input: AdviceInput) => Advice>> = {
   replyRatio: replyRatioAdvice,
   responseLatency: latencyAdvice,
   mix: mixAdvice,
   selfPromotion: selfPromotionAdvice,
+  responseRate: responseRateAdvice,
 };
 
 /**
@@ -174,7 +265,8 @@ const ADVICE: Readonly<Record<MetricId, (input: AdviceInput) => Advice>> = {
  * for a metric without a score or with weight 0), each saying what was measured and what to do,
  * with up to 5 posts as evidence: the slowest first replies (latency), the most self-promotional
  * posts (most points, then newest), the first posts of the longest run of broadcasts without a
- * reply (reply ratio and mix). `gain = 100 · w · (1 - s) / Σ w`, the points the score would
+ * reply (reply ratio and mix), the newest unanswered messages (response rate, which speaks of
+ * people: how many wrote, how many got no answer, who asked a question and waited in vain). `gain = 100 · w · (1 - s) / Σ w`, the points the score would
  * recover at a perfect metric score; sorted by gain, largest first, ties in model order.
  */
 export function buildRecommendations(

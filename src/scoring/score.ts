@@ -32,13 +32,21 @@ export function clean(x: number): number {
  *   conversations first answered before the window). Otherwise the curve's score for the median,
  *   times `min(1, n / latencyFullAt)`.
  * - Mix and self-promotion always have a value when there are items.
+ * - Response rate (metrics.md §9): the curve's score for `responseRate.value`; null (not
+ *   applicable, its weight left out) in `outbound-only` mode, and when the rate itself is null
+ *   because nobody wrote in the window or every message is still pending: unlike replying to no
+ *   one, an empty inbox says nothing about the account. With no items at all it is null like
+ *   every other metric (no activity), whatever the inbox holds.
  */
 export function scoreMetrics(m: Measurements, model: ScoringModel): MetricScores {
-  if (m.counts.items === 0) return { replyRatio: null, responseLatency: null, mix: null, selfPromotion: null };
+  if (m.counts.items === 0) {
+    return { replyRatio: null, responseLatency: null, mix: null, selfPromotion: null, responseRate: null };
+  }
   const { curves } = model;
   const onCurve = (id: MetricId, value: number | null): number =>
     value === null ? 0 : clean(scoreOnCurve(curves[id], value));
 
+  const rate = m.responseRate?.value ?? null;
   const latency = m.responseLatency;
   let responseLatency: number | null;
   if (latency.medianSeconds === null) responseLatency = m.counts.replyToOther === 0 ? 0 : null;
@@ -51,6 +59,7 @@ export function scoreMetrics(m: Measurements, model: ScoringModel): MetricScores
     responseLatency,
     mix: onCurve('mix', m.mix.conversationShare),
     selfPromotion: onCurve('selfPromotion', m.selfPromotion.share),
+    responseRate: rate === null ? null : clean(scoreOnCurve(curves.responseRate, rate)),
   };
 }
 
@@ -81,7 +90,7 @@ export function scoreAudit(m: Measurements, model: ScoringModel): ScoredAudit {
   const sumW = totalWeight(metricScores, model);
   if (sumW === 0) {
     throw new UsageError(
-      'scoring.weights: the weights of the metrics that could be measured add up to 0; give at least one of replyRatio, responseLatency, mix, selfPromotion a weight above 0',
+      'scoring.weights: the weights of the metrics that could be measured add up to 0; give at least one of replyRatio, responseLatency, mix, selfPromotion, responseRate a weight above 0',
     );
   }
   const breakdown = METRIC_IDS.map((metric) => {

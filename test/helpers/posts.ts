@@ -94,7 +94,10 @@ export function makeSet(
   return { self: who, items, allItems, excludedNonPublic: opts.excludedNonPublic ?? 0 };
 }
 
-/** A metric context with empty settings and the default phrases, over `WINDOW` unless told. */
+/**
+ * A metric context with empty settings and the default phrases, over `WINDOW` unless told: no
+ * business hours, the default 7-day give-up window (metrics.md §9), no inbound data.
+ */
 export function makeCtx(over: Partial<MetricContext> = {}): MetricContext {
   return {
     window: WINDOW,
@@ -103,6 +106,9 @@ export function makeCtx(over: Partial<MetricContext> = {}): MetricContext {
     ownHashtags: [],
     affiliates: [],
     phrases: DEFAULT_PHRASES,
+    businessHours: null,
+    giveUpAfterMs: 7 * DAY,
+    inbound: null,
     ...over,
   };
 }

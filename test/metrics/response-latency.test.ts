@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BusinessHours } from '../../src/config.js';
 import { tidMs } from '../../src/ids.js';
 import { compute, targetTimeMs } from '../../src/metrics/response-latency.js';
 import { median, nearestRank } from '../../src/metrics/stats.js';
@@ -80,6 +81,8 @@ describe('response latency (metrics.md §3.2)', () => {
       unknownTargetTime: 0,
       noTargetPost: 0,
       dropped: 0,
+      medianBusinessSeconds: null,
+      p90BusinessSeconds: null,
       slowest: [],
     });
   });
@@ -234,5 +237,41 @@ describe('response latency (metrics.md §3.2)', () => {
       'answered after 10 min',
       'answered after 1 min',
     ]);
+  });
+});
+
+describe('response latency on the business clock (metrics.md §10)', () => {
+  /** Vancouver weekdays 08:00-17:00 PDT = 15:00Z-00:00Z; T0 (Wed 2026-08-19 12:00Z) is Wed 05:00 PDT. */
+  const businessHours: BusinessHours = {
+    timeZone: 'America/Vancouver',
+    days: { mon: ['08:00', '17:00'], tue: ['08:00', '17:00'], wed: ['08:00', '17:00'], thu: ['08:00', '17:00'], fri: ['08:00', '17:00'] },
+  };
+  const withHours = (posts: Post[]) => compute(makeSet(posts), makeCtx({ businessHours }));
+
+  it('each pair is measured again on the business clock, and ranked on its own', () => {
+    // Targets at Wed 05:00 PDT, answered at:
+    //   07:00 Wed  → wall 2 h,     business 0 (before opening)
+    //   09:00 Wed  → wall 4 h,     business 1 h (08:00-09:00)
+    //   17:00 Wed  → wall 12 h,    business 9 h (the whole day)
+    //   09:00 Sat  → wall 76 h,    business 27 h (Wed, Thu, Fri; Saturday closed)
+    // Wall median (4 h + 12 h) / 2 = 8 h = 28 800 s; business median (1 h + 9 h) / 2 = 5 h = 18 000 s;
+    // p90 rank ceil(3.6) = 4 → 76 h = 273 600 s and 27 h = 97 200 s.
+    const m = withHours(pairs([2 * HOUR, 4 * HOUR, 12 * HOUR, 3 * DAY + 4 * HOUR]));
+    expect(m.medianSeconds).toBe(28_800);
+    expect(m.p90Seconds).toBe(273_600);
+    expect(m.medianBusinessSeconds).toBe(18_000);
+    expect(m.p90BusinessSeconds).toBe(97_200);
+  });
+
+  it('a skewed reply (30 s before its target) is 0 on both clocks', () => {
+    const m = withHours([reply(4 * HOUR - 30 * SECOND, theirs(4 * HOUR, 'a'))]);
+    expect(m.medianSeconds).toBe(0);
+    expect(m.medianBusinessSeconds).toBe(0);
+  });
+
+  it('null without business hours, and null with them when nothing was measured', () => {
+    expect(measure(pairs([HOUR])).medianBusinessSeconds).toBeNull();
+    expect(measure(pairs([HOUR])).p90BusinessSeconds).toBeNull();
+    expect(withHours([]).medianBusinessSeconds).toBeNull();
   });
 });

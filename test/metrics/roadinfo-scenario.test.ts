@@ -170,6 +170,7 @@ describe('RoadInfo BC reference scenario', () => {
     // mix 0.4 on [0.2,0.5]-[0.5,0.9]: 0.5 + 0.2/0.3 · 0.4 = 23/30 = 0.766667
     // self-promotion 0.1 on [0.05,0.9]-[0.2,0.5]: 0.9 - 0.05/0.15 · 0.4 = 23/30 = 0.766667
     // Σ w·s = 16.944444 + 8.832358 + 19.166667 + 15.333333 = 60.276802 (Σ w = 100) → 60 → BEING (>= 60)
+    // Response rate: outbound-only (no inbound data), so not applicable: no weight, 0 points.
     const { metricScores, score } = scoreAudit(m, DEFAULT_SCORING_MODEL);
     expect(metricScores.replyRatio).toBeCloseTo(61 / 90, 10);
     expect(metricScores.responseLatency).toBeCloseTo((1 - (502.927 / 2700) * 0.1) * 0.3, 10);
@@ -177,7 +178,8 @@ describe('RoadInfo BC reference scenario', () => {
     expect(metricScores.selfPromotion).toBeCloseTo(23 / 30, 10);
     expect(score.value).toBe(60);
     expect(score.verdict).toBe('BEING');
-    expect(score.breakdown.map((b) => b.points.toFixed(4))).toEqual(['16.9444', '8.8324', '19.1667', '15.3333']);
+    expect(metricScores.responseRate).toBeNull();
+    expect(score.breakdown.map((b) => b.points.toFixed(4))).toEqual(['16.9444', '8.8324', '19.1667', '15.3333', '0.0000']);
   });
 
   it('recommendations by gain: latency 21.17, reply ratio 8.06, mix 5.83, self-promotion 4.67', () => {
@@ -227,6 +229,10 @@ describe('RoadInfo BC reference scenario', () => {
       responseLatency: { ...m.responseLatency, score: s.responseLatency },
       mix: { ...m.mix, score: s.mix },
       selfPromotion: { ...m.selfPromotion, score: s.selfPromotion },
+      responseRate: m.responseRate === null ? null : { ...m.responseRate, score: s.responseRate },
+      coverage: m.coverage,
+      cannedReplies: m.cannedReplies,
+      peopleEngaged: m.peopleEngaged,
     };
     const recommendations = buildRecommendations(m, scored, DEFAULT_SCORING_MODEL, set);
     expect(ReportSchema.shape.metrics.parse(metrics)).toEqual(metrics);

@@ -13,7 +13,12 @@ export interface Figures {
   n?: number;
   conversationShare?: number | null;
   selfPromotionShare?: number | null;
+  /** `responseRate.value`; `'outbound'` (the default) for `outbound-only` mode, where the slice is null. */
+  responseRate?: number | null | 'outbound';
 }
+
+/** An empty 7 × 24 grid. */
+const grid = (): number[][] => Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
 
 /** Measurements with only the scored figures set (scoring reads nothing else). */
 export function measurements(f: Figures): Measurements {
@@ -42,6 +47,8 @@ export function measurements(f: Figures): Measurements {
       unknownTargetTime: 0,
       noTargetPost: 0,
       dropped: 0,
+      medianBusinessSeconds: null,
+      p90BusinessSeconds: null,
       slowest: [],
     },
     mix: {
@@ -54,6 +61,27 @@ export function measurements(f: Figures): Measurements {
       longestBroadcastRun: { length: 0, from: null, to: null },
     },
     selfPromotion: { share: none ? null : (f.selfPromotionShare === undefined ? 0 : f.selfPromotionShare), count: 0, items: [] },
+    responseRate:
+      f.responseRate === undefined || f.responseRate === 'outbound'
+        ? null
+        : {
+            value: f.responseRate,
+            inbound: f.responseRate === null ? 0 : 10,
+            answered: f.responseRate === null ? 0 : Math.round(f.responseRate * 10),
+            pending: 0,
+            questions: 0,
+            questionsAnswered: 0,
+            medianFirstResponseSeconds: null,
+            p90FirstResponseSeconds: null,
+            medianFirstResponseBusinessSeconds: null,
+            p90FirstResponseBusinessSeconds: null,
+            giveUpAfterSeconds: 604_800,
+            unanswered: [],
+          },
+    responsePeople: f.responseRate === undefined || f.responseRate === 'outbound' ? null : { wrote: 0, noAnswer: 0, asked: 0, askedNoAnswer: 0 },
+    coverage: { timeZone: 'UTC', repliesByHour: grid(), inboundByHour: null, outOfHoursInboundShare: null },
+    cannedReplies: { share: null, canned: 0, replies: 0, templates: [] },
+    peopleEngaged: { distinct: 0, followThroughShare: null },
   };
 }
 
@@ -89,7 +117,42 @@ describe('metric scores (metrics.md §4)', () => {
     {
       why: 'no items: every score null',
       f: { items: 0 },
-      scores: { replyRatio: null, responseLatency: null, mix: null, selfPromotion: null },
+      scores: { replyRatio: null, responseLatency: null, mix: null, selfPromotion: null, responseRate: null },
+    },
+    {
+      why: 'outbound-only: response rate not applicable (null)',
+      f: {},
+      scores: { replyRatio: 0.9, responseLatency: 1, mix: 0.9, selfPromotion: 1, responseRate: null },
+    },
+    {
+      why: 'inbound read but nobody wrote (or all pending): rate null → not applicable, unlike replying to no one',
+      f: { responseRate: null },
+      scores: { responseRate: null },
+    },
+    {
+      why: 'response rate 0.65 (Socially Devoted) → 0.8 on its curve',
+      f: { responseRate: 0.65 },
+      scores: { responseRate: 0.8 },
+    },
+    {
+      why: 'response rate 0.4: 0.3 + (0.15/0.25)·0.3 = 0.48',
+      f: { responseRate: 0.4 },
+      scores: { responseRate: 0.48 },
+    },
+    {
+      why: 'response rate 0 → 0; 1 → 1 (flat beyond 0.9)',
+      f: { responseRate: 0 },
+      scores: { responseRate: 0 },
+    },
+    {
+      why: 'response rate 1 → 1',
+      f: { responseRate: 1 },
+      scores: { responseRate: 1 },
+    },
+    {
+      why: 'no items: response rate null too, whatever the inbox holds (no activity)',
+      f: { items: 0, responseRate: 0 },
+      scores: { responseRate: null },
     },
   ];
   it.each(rows)('$why', ({ f, scores }) => {
@@ -104,7 +167,7 @@ describe('metric scores (metrics.md §4)', () => {
 describe('score and verdict', () => {
   it('NO_ACTIVITY: no score, null metric scores, 0 points each', () => {
     expect(scoreAudit(measurements({ items: 0 }), model)).toEqual({
-      metricScores: { replyRatio: null, responseLatency: null, mix: null, selfPromotion: null },
+      metricScores: { replyRatio: null, responseLatency: null, mix: null, selfPromotion: null, responseRate: null },
       score: {
         value: null,
         verdict: 'NO_ACTIVITY',
@@ -113,6 +176,7 @@ describe('score and verdict', () => {
           { metric: 'responseLatency', weight: 30, score: null, points: 0 },
           { metric: 'mix', weight: 25, score: null, points: 0 },
           { metric: 'selfPromotion', weight: 20, score: null, points: 0 },
+          { metric: 'responseRate', weight: 30, score: null, points: 0 },
         ],
       },
     });
@@ -125,7 +189,7 @@ describe('score and verdict', () => {
     const { score } = scoreAudit(m, model);
     expect(score.value).toBe(60);
     expect(score.verdict).toBe('BEING');
-    expect(score.breakdown.map((b) => b.points)).toEqual([15, 18, 15, 12]);
+    expect(score.breakdown.map((b) => b.points)).toEqual([15, 18, 15, 12, 0]);
     const stricter: ScoringModel = { ...model, threshold: 61 };
     expect(scoreAudit(m, stricter).score.verdict).toBe('DOING');
   });
@@ -168,8 +232,31 @@ describe('score and verdict', () => {
     expect(score.breakdown[3]?.points).toBeCloseTo(2000 / 70, 9);
   });
 
+  it('inbound+outbound: the response rate joins with weight 30, Σ w = 130', () => {
+    // Every outbound metric at 0.6 (as above: 60 of 100 weight points) and a response rate of 0.4
+    // → 0.48: 100·(60 + 30·0.48)/130 = 100·74.4/130 = 57.23 → 57, DOING.
+    const m = measurements({
+      replyRatio: 0.275,
+      median: 11_700,
+      n: 10,
+      conversationShare: 0.275,
+      selfPromotionShare: 0.1625,
+      responseRate: 0.4,
+    });
+    const { score, metricScores } = scoreAudit(m, model);
+    expect(metricScores.responseRate).toBe(0.48);
+    expect(score.value).toBe(57);
+    expect(score.verdict).toBe('DOING');
+    expect(score.breakdown[4]?.points).toBeCloseTo((100 * 30 * 0.48) / 130, 9);
+  });
+
+  it('inbound read but the rate is null (nobody wrote): the weight is left out, Σ w = 100', () => {
+    const m = measurements({ replyRatio: 0.275, median: 11_700, n: 10, conversationShare: 0.275, selfPromotionShare: 0.1625, responseRate: null });
+    expect(scoreAudit(m, model).score.value).toBe(60);
+  });
+
   it('weights adding up to 0 are a usage error', () => {
-    const zero: ScoringModel = { ...model, weights: { replyRatio: 0, responseLatency: 0, mix: 0, selfPromotion: 0 } };
+    const zero: ScoringModel = { ...model, weights: { replyRatio: 0, responseLatency: 0, mix: 0, selfPromotion: 0, responseRate: 0 } };
     expect(() => scoreAudit(measurements({}), zero)).toThrow(UsageError);
   });
 });
