@@ -79,6 +79,9 @@ export function accountConfig(config: Config, handle: string | null): AccountCon
   };
 }
 
+/** The metrics every audit can score (response rate needs inbound data). */
+const OUTBOUND_METRICS = ['replyRatio', 'responseLatency', 'mix', 'selfPromotion'] as const;
+
 function localPart(handle: string): string {
   return handle.split('@')[0] ?? handle;
 }
@@ -97,8 +100,13 @@ export function scoringModel(cfg: AccountConfig, path: string | null): ScoringMo
     if (s.threshold !== undefined) model.threshold = s.threshold;
     if (s.latencyFullAt !== undefined) model.latencyFullAt = s.latencyFullAt;
   }
-  if (METRIC_IDS.every((id) => model.weights[id] === 0)) {
-    throw new InputError(path ?? 'config', 'scoring.weights are all 0; give at least one metric a weight');
+  // Response rate scores only with inbound data; the four outbound metrics always have a value,
+  // so at least one of them must weigh something for every audit to have a score.
+  if (OUTBOUND_METRICS.every((id) => model.weights[id] === 0)) {
+    throw new InputError(
+      path ?? 'config',
+      `scoring.weights of ${OUTBOUND_METRICS.join(', ')} are all 0; give at least one of them a weight`,
+    );
   }
   return ScoringModelSchema.parse(model);
 }

@@ -1,17 +1,18 @@
 import { parseAccountArg, type AccountArg } from './account.js';
 import { gather, selectWindow, type Gathered } from './collect.js';
 import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
-import type { AccountConfig } from './config.js';
-import { UsageError } from './errors.js';
+import { durationSeconds, type AccountConfig } from './config.js';
+import { InterruptedError, PlatformError, UsageError } from './errors.js';
 import { openSource } from './fetchers/detect.js';
-import { openLive } from './fetchers/live.js';
+import { INBOUND_FETCHERS, openLive } from './fetchers/live.js';
 import type { FetchContext } from './fetchers/live-types.js';
 import type { InputSource } from './fetchers/types.js';
 import type { HttpClient } from './http/client.js';
 import { measureAll } from './metrics/index.js';
 import { DEFAULT_PHRASES } from './metrics/self-promotion.js';
-import type { MetricContext } from './metrics/types.js';
-import type { Platform, Post } from './model/post.js';
+import { selectInbound } from './inbound.js';
+import type { InboundSet, MetricContext } from './metrics/types.js';
+import type { AccountInfo, Platform, Post } from './model/post.js';
 import { serializeNormalized } from './fetchers/normalized.js';
 import { SCHEMA_VERSION, ReportSchema, type Report } from './schema/report.js';
 import { buildRecommendations } from './scoring/recommendations.js';
@@ -45,6 +46,11 @@ export interface AuditRequest {
   /** `--tz`; falls back to the config's `timeZone`, then UTC. */
   timeZone?: string | undefined;
   includePrivate: boolean;
+  /**
+   * Inbound messages (metrics.md §9): paths to read (`--inbound`, offline), `[]` for the
+   * platform's own inbound source when fetching live, or false (`--no-inbound`).
+   */
+  inbound?: string[] | false;
   config: LoadedConfig;
 }
 
@@ -72,6 +78,70 @@ interface Collected {
   cfg: AccountConfig;
   window: AuditWindow;
   label: string | null;
+}
+
+/** Default give-up window of metrics.md §9: 7 days, as quintly. */
+const DEFAULT_GIVE_UP_SECONDS = 7 * 86_400;
+
+function giveUpAfterMs(cfg: AccountConfig): number {
+  const giveUp = cfg.responseRate?.giveUpAfter;
+  return (giveUp === undefined ? DEFAULT_GIVE_UP_SECONDS : durationSeconds(giveUp)) * 1000;
+}
+
+/** Inbound messages read for an audit, and where they came from. */
+interface InboundRead {
+  others: Post[];
+  sources: NonNullable<Report['inbound']>['sources'];
+  complete: boolean;
+  requests: number;
+  warnings: string[];
+}
+
+/** Offline inbound: every `--inbound` path, read with the same readers as `--input`. */
+async function readInboundFiles(paths: readonly string[], deps: AuditDeps): Promise<InboundRead> {
+  const read: InboundRead = { others: [], sources: [], complete: true, requests: 0, warnings: [] };
+  for (const path of paths) {
+    const source = await (deps.openSource ?? openSource)(path);
+    for await (const post of source.posts) read.others.push(post);
+    read.sources.push({ kind: source.sourceKind, format: source.format, path });
+    if (source.complete === false || source.stats.skipped > 0) read.complete = false;
+    for (const w of source.warnings) read.warnings.push(`${path}: ${w}`);
+    if (source.stats.skipped > 0) {
+      read.warnings.push(`${path}: ${source.stats.skipped} inbound item(s) could not be read and were left out`);
+    }
+  }
+  return read;
+}
+
+/** Live inbound: the platform's own source (X mentions, Mastodon notifications or threads, Bluesky threads). */
+async function fetchInbound(
+  account: AccountInfo,
+  own: readonly Post[],
+  window: AuditWindow,
+  live: LiveOptions,
+): Promise<InboundRead | { failed: string }> {
+  const before = live.http.requests;
+  try {
+    const result = await INBOUND_FETCHERS[account.platform](account, own, {
+      http: live.http,
+      apiUrl: live.apiUrl,
+      window: { sinceMs: window.sinceMs, untilMs: window.untilMs },
+      tokens: live.tokens,
+      progress: live.progress,
+      ...(live.signal ? { signal: live.signal } : {}),
+    });
+    return {
+      others: result.posts,
+      sources: [{ kind: 'api', format: result.format, path: null }],
+      complete: result.complete,
+      requests: live.http.requests - before,
+      warnings: result.warnings,
+    };
+  } catch (err) {
+    // Without inbound data the outbound audit still stands; say why it is outbound-only.
+    if (err instanceof PlatformError && !(err instanceof InterruptedError)) return { failed: err.message };
+    throw err;
+  }
 }
 
 /** Offline: read the whole input, then resolve the window (it defaults to the newest post). */
@@ -105,10 +175,15 @@ async function openLiveSource(
     { since: req.since, until: req.until, month: req.month, timeZone: zoneFor(req, cfg) },
     deps.now().getTime(),
   );
+  // With inbound messages, answers may come after the window's end (metrics.md §9: "replies are
+  // looked for in everything fetched"), so the account's own posts are read up to the give-up
+  // time past the window, or now.
+  const fetchUntil =
+    req.inbound === false ? window.untilMs : Math.min(deps.now().getTime(), window.untilMs + giveUpAfterMs(cfg));
   const source = await openLive(accountArg, {
     http: live.http,
     apiUrl: live.apiUrl,
-    window,
+    window: { sinceMs: window.sinceMs, untilMs: Math.max(window.untilMs, fetchUntil) },
     tokens: live.tokens,
     progress: live.progress,
     ...(live.signal ? { signal: live.signal } : {}),
@@ -166,6 +241,40 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
   const newest = gathered.posts.at(-1)?.ms ?? null;
   const model = scoringModel(cfg, req.config.path);
   const set = selectWindow(gathered, window, req.includePrivate);
+
+  const warnings: Report['warnings'] = [];
+  let inboundRead: InboundRead | null = null;
+  if (req.inbound !== false && req.inbound !== undefined) {
+    if (req.input !== null) {
+      if (req.inbound.length > 0) inboundRead = await readInboundFiles(req.inbound, deps);
+    } else if (req.live) {
+      const fetched = await fetchInbound(account, gathered.posts.map((p) => p.post), window, req.live);
+      if ('failed' in fetched) {
+        warnings.push({ code: 'inbound-failed', message: `Inbound messages could not be fetched (${fetched.failed}); the report is outbound-only` });
+      } else {
+        inboundRead = fetched;
+      }
+    }
+  }
+  const fetchedAtMs = source.fetchedAt ? Date.parse(source.fetchedAt) : null;
+  const inbound: InboundSet | null =
+    inboundRead === null
+      ? null
+      : selectInbound(
+          inboundRead.others,
+          { self: gathered.self, posts: gathered.posts.map((p) => p.post) },
+          { window, fetchedAtMs, affiliates: cfg.affiliates ?? [], includePrivate: req.includePrivate },
+        );
+  if (inboundRead !== null) {
+    for (const message of inboundRead.warnings) warnings.push({ code: 'inbound', message });
+    if (!inboundRead.complete) {
+      warnings.push({
+        code: 'inbound-partial',
+        message: 'Inbound messages are incomplete (see the warnings above): the response rate covers only the messages read',
+      });
+    }
+  }
+  if (cfg.businessHours !== undefined) assertTimeZone(cfg.businessHours.timeZone, 'config businessHours.timeZone');
   const ctx: MetricContext = {
     window,
     website: account.website,
@@ -173,12 +282,14 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
     ownHashtags: cfg.ownHashtags ?? [],
     affiliates: cfg.affiliates ?? [],
     phrases: cfg.selfPromotion?.phrases ?? DEFAULT_PHRASES,
+    businessHours: cfg.businessHours ?? null,
+    giveUpAfterMs: giveUpAfterMs(cfg),
+    inbound,
   };
   const measured = measureAll(set, ctx);
   const scored = scoreAudit(measured, model);
   const recommendations = buildRecommendations(measured, scored, model, set);
 
-  const warnings: Report['warnings'] = [];
   for (const message of source.warnings) warnings.push({ code: 'input', message });
   const complete = source.stats.skipped === 0 && source.complete !== false;
   if (source.complete === false) {
@@ -239,7 +350,7 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'social-audit', version: deps.toolVersion },
     generatedAt: deps.now().toISOString(),
-    mode: 'outbound-only',
+    mode: inbound === null ? 'outbound-only' : 'inbound+outbound',
     account: {
       platform: account.platform,
       handle: account.handle,
@@ -266,7 +377,21 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
       responseLatency: { ...measured.responseLatency, score: scored.metricScores.responseLatency },
       mix: { ...measured.mix, score: scored.metricScores.mix },
       selfPromotion: { ...measured.selfPromotion, score: scored.metricScores.selfPromotion },
+      responseRate:
+        measured.responseRate === null ? null : { ...measured.responseRate, score: scored.metricScores.responseRate },
+      coverage: measured.coverage,
+      cannedReplies: measured.cannedReplies,
+      peopleEngaged: measured.peopleEngaged,
     },
+    inbound:
+      inboundRead === null
+        ? null
+        : {
+            sources: inboundRead.sources,
+            itemsRead: inboundRead.others.length,
+            complete: inboundRead.complete,
+            requests: inboundRead.requests,
+          },
     score: scored.score,
     scoring: model,
     recommendations,

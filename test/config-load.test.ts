@@ -203,7 +203,7 @@ describe('scoringModel (metrics.md §4)', () => {
     expect(model).toEqual({
       ...DEFAULT_SCORING_MODEL,
       curves: { ...DEFAULT_SCORING_MODEL.curves, responseLatency: [[600, 1], [7200, 0]] },
-      weights: { replyRatio: 25, responseLatency: 0, mix: 25, selfPromotion: 5 },
+      weights: { replyRatio: 25, responseLatency: 0, mix: 25, selfPromotion: 5, responseRate: 30 },
       threshold: 75,
       latencyFullAt: 3,
     });
@@ -214,14 +214,14 @@ describe('scoringModel (metrics.md §4)', () => {
       { scoring: { weights: { mix: 1 } }, accounts: { RoadInfoBC: { scoring: { weights: { replyRatio: 2 } } } } },
       'roadinfobc',
     );
-    expect(scoringModel(cfg, null).weights).toEqual({ replyRatio: 2, responseLatency: 30, mix: 1, selfPromotion: 20 });
+    expect(scoringModel(cfg, null).weights).toEqual({ replyRatio: 2, responseLatency: 30, mix: 1, selfPromotion: 20, responseRate: 30 });
   });
 
   it('all-zero weights are an error naming the config file', async () => {
     const zero = { replyRatio: 0, responseLatency: 0, mix: 0, selfPromotion: 0 };
     expect(() => scoringModel({ scoring: { weights: zero } }, 'team.json')).toThrow(InputError);
     expect(() => scoringModel({ scoring: { weights: zero } }, 'team.json')).toThrow(
-      'team.json: scoring.weights are all 0; give at least one metric a weight',
+      'team.json: scoring.weights of replyRatio, responseLatency, mix, selfPromotion are all 0; give at least one of them a weight',
     );
     expect(() => scoringModel({ scoring: { weights: zero } }, null)).toThrow(/^config: scoring\.weights are all 0/);
     // One weight left is enough.

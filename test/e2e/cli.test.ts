@@ -546,7 +546,7 @@ describe('the config file changes the figures (metrics.md §3.4, §4, §8)', () 
     // DOING social against a threshold of 85.
     const r = withConfig('weights.json', { scoring: { weights: { responseLatency: 0 }, threshold: 85 } });
     expect(r.score).toMatchObject({ value: 84, verdict: 'DOING' });
-    expect(r.scoring.weights).toEqual({ replyRatio: 25, responseLatency: 0, mix: 25, selfPromotion: 20 });
+    expect(r.scoring.weights).toEqual({ replyRatio: 25, responseLatency: 0, mix: 25, selfPromotion: 20, responseRate: 30 });
     expect(r.scoring.threshold).toBe(85);
     expect(r.scoring.curves).toEqual(DEFAULT_SCORING_MODEL.curves);
     expect(r.score.breakdown.find((b) => b.metric === 'responseLatency')).toMatchObject({ weight: 0, points: 0 });

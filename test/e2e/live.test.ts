@@ -13,6 +13,8 @@ import { tempDir } from '../helpers/zip.js';
  */
 const TOKEN = 'TEST-TOKEN-do-not-print-7f3a';
 const WINDOW = ['--since', '2026-08-18', '--until', '2026-08-20'];
+/** The outbound comparisons read no inbound messages (the listening tests below do). */
+const OUT = [...WINDOW, '--no-inbound'];
 const fixture = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, 'fixtures', path), 'utf8'));
 const tmp = tempDir('social-audit-live-');
 
@@ -81,14 +83,14 @@ describe('live audits against local servers give the figures of the offline path
     const config = join(tmp.dir, 'x.config.json');
     writeFileSync(config, JSON.stringify({ ownDomains: ['roadinfobc.example'] }));
     const live = report(
-      await runCliAsync(['@RoadInfoBC', '--api-url', x.url, '--config', config, ...WINDOW, '--json'], { env: { X_BEARER_TOKEN: TOKEN } }),
+      await runCliAsync(['@RoadInfoBC', '--api-url', x.url, '--config', config, ...OUT, '--json'], { env: { X_BEARER_TOKEN: TOKEN } }),
     );
     // 1 lookup + 2 timeline pages, nothing for reply targets' times
     expect(live.source).toMatchObject({ kind: 'api', format: 'x-api-v2', complete: true, requests: 3 });
     expect(x.count('/2/tweets')).toBe(0);
     const pages = join(tmp.dir, 'x-pages.json');
     writeFileSync(pages, JSON.stringify([fixture('x/v2/user-tweets.page1.json'), fixture('x/v2/user-tweets.page2.json')]));
-    const offline = report(await runCliAsync(['@RoadInfoBC', '--input', pages, '--config', config, ...WINDOW, '--json']));
+    const offline = report(await runCliAsync(['@RoadInfoBC', '--input', pages, '--config', config, ...OUT, '--json']));
     expect(figures(live)).toEqual(figures(offline));
     // the scenario's three answers: 16 min 25.323 s, 1 h 42 min 18.114 s, 23 min 22.927 s
     expect(live.metrics.responseLatency).toMatchObject({ n: 3, medianSeconds: 1402.927, p90Seconds: 6138.114 });
@@ -96,12 +98,12 @@ describe('live audits against local servers give the figures of the offline path
   });
 
   it('Mastodon: @RoadInfoBC@mstdn.bc.example live = the same statuses read with --input', async () => {
-    const live = report(await runCliAsync(['@RoadInfoBC@mstdn.bc.example', '--api-url', mastodon.url, ...WINDOW, '--json']));
+    const live = report(await runCliAsync(['@RoadInfoBC@mstdn.bc.example', '--api-url', mastodon.url, ...OUT, '--json']));
     expect(live.source).toMatchObject({ kind: 'api', format: 'mastodon-api', complete: true, requests: 3 });
     expect(mastodon.count(/^\/api\/v1\/statuses\//)).toBe(0);
     const file = join(tmp.dir, 'statuses.json');
     writeFileSync(file, JSON.stringify([fixture('mastodon/statuses.page1.json'), fixture('mastodon/statuses.page2.json')]));
-    const offline = report(await runCliAsync(['@RoadInfoBC@mstdn.bc.example', '--input', file, ...WINDOW, '--json']));
+    const offline = report(await runCliAsync(['@RoadInfoBC@mstdn.bc.example', '--input', file, ...OUT, '--json']));
     const { account: _a, ...liveRest } = figures(live) as Record<string, unknown>;
     const { account: _b, ...offlineRest } = figures(offline) as Record<string, unknown>;
     // the offline statuses name the account as the server does (`RoadInfoBC`); live adds the server
@@ -110,11 +112,11 @@ describe('live audits against local servers give the figures of the offline path
   });
 
   it('Bluesky: roadinfobc.example live = the same feed pages read with --input', async () => {
-    const live = report(await runCliAsync(['roadinfobc.example', '--api-url', bluesky.url, ...WINDOW, '--json']));
+    const live = report(await runCliAsync(['roadinfobc.example', '--api-url', bluesky.url, ...OUT, '--json']));
     expect(live.source).toMatchObject({ kind: 'api', format: 'bluesky-api', complete: true, requests: 3 });
     const file = join(tmp.dir, 'feed.jsonl');
     writeFileSync(file, `${JSON.stringify(fixture('bluesky/getAuthorFeed.page1.json'))}\n${JSON.stringify(fixture('bluesky/getAuthorFeed.page2.json'))}\n`);
-    const offline = report(await runCliAsync(['roadinfobc.example', '--input', file, ...WINDOW, '--json']));
+    const offline = report(await runCliAsync(['roadinfobc.example', '--input', file, ...OUT, '--json']));
     expect(figures(live)).toEqual({ ...(figures(offline) as object), account: (figures(live) as { account: unknown }).account });
     expect(live.account).toMatchObject({ handle: 'roadinfobc.example' });
   });
@@ -130,8 +132,8 @@ describe('live audits against local servers give the figures of the offline path
     expect(fetched.stderr).toMatch(/\nsocial-audit: saved 10 posts of roadinfobc\.example to .*posts\.json\n$/);
     const saved = JSON.parse(readFileSync(out, 'utf8')) as { format: string; complete: boolean; account: { handle: string } };
     expect(saved).toMatchObject({ format: 'social-audit/posts', complete: true, account: { handle: 'roadinfobc.example' } });
-    const live = report(await runCliAsync(['roadinfobc.example', '--api-url', bluesky.url, ...WINDOW, '--json']));
-    const offline = report(await runCliAsync(['--input', out, ...WINDOW, '--json']));
+    const live = report(await runCliAsync(['roadinfobc.example', '--api-url', bluesky.url, ...OUT, '--json']));
+    const offline = report(await runCliAsync(['--input', out, ...OUT, '--json']));
     expect(figures(offline)).toEqual(figures(live));
     expect(offline.account.website).toBe(live.account.website);
   });
