@@ -46,6 +46,7 @@ beforeAll(async () => {
   lookup.data.public_metrics.tweet_count = 10;
   x = await startServer({
     '/2/users/by/username/RoadInfoBC': () => ({ json: lookup }),
+    '/2/users/289134506/mentions': () => ({ json: fixture('x/v2/user-mentions.json') }),
     '/2/users/289134506/tweets': (req) =>
       req.headers.authorization !== `Bearer ${TOKEN}`
         ? { status: 401, json: fixture('x/api/error-401.json') }
@@ -136,6 +137,40 @@ describe('live audits against local servers give the figures of the offline path
     const offline = report(await runCliAsync(['--input', out, ...OUT, '--json']));
     expect(figures(offline)).toEqual(figures(live));
     expect(offline.account.website).toBe(live.account.website);
+  });
+});
+
+describe('listening: the X mentions reference (four mentions, three answered) gives a response rate of 0.75', () => {
+  // August 2026: M1-M3 were answered by R1-R3; M4 (16:02:33 on 20 August) never was. The data
+  // runs to the window's end (1 September, before the fetch), which is past M4's give-up time
+  // (27 August 16:02:33), so M4 counts as unanswered, not pending: 3 / (4 - 0) = 0.75.
+  const MONTH = ['--month', '2026-08'];
+
+  it('live: timeline and mentions from the API', async () => {
+    const r = report(await runCliAsync(['@RoadInfoBC', '--api-url', x.url, ...MONTH, '--json'], { env: { X_BEARER_TOKEN: TOKEN } }));
+    expect(r.mode).toBe('inbound+outbound');
+    expect(r.metrics.responseRate).toMatchObject({ value: 0.75, inbound: 4, answered: 3, pending: 0 });
+    expect(r.inbound).toMatchObject({ sources: [{ kind: 'api', format: 'x-api-v2-mentions', path: null }], itemsRead: 4 });
+  });
+
+  it('offline: the same pages with --inbound', async () => {
+    const pages = join(tmp.dir, 'x-month-pages.json');
+    writeFileSync(pages, JSON.stringify([fixture('x/v2/user-tweets.page1.json'), fixture('x/v2/user-tweets.page2.json')]));
+    const r = report(
+      await runCliAsync(['@RoadInfoBC', '--input', pages, '--inbound', join(ROOT, 'fixtures/x/v2/user-mentions.json'), ...MONTH, '--json']),
+    );
+    expect(r.mode).toBe('inbound+outbound');
+    expect(r.metrics.responseRate).toMatchObject({ value: 0.75, inbound: 4, answered: 3, pending: 0, questions: expect.any(Number) });
+    // the unanswered one is M4, cited with a link
+    expect(r.metrics.responseRate?.unanswered.map((u) => u.id)).toEqual(['2090469544653410304']);
+  });
+
+  it('--no-inbound: outbound only, and no mentions request', async () => {
+    const before = x.count('/2/users/289134506/mentions');
+    const r = report(await runCliAsync(['@RoadInfoBC', '--api-url', x.url, ...MONTH, '--no-inbound', '--json'], { env: { X_BEARER_TOKEN: TOKEN } }));
+    expect(r.mode).toBe('outbound-only');
+    expect(r.metrics.responseRate).toBeNull();
+    expect(x.count('/2/users/289134506/mentions')).toBe(before);
   });
 });
 
