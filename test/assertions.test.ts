@@ -68,7 +68,7 @@ describe('evaluateAssertions: one assertion', () => {
       { max: 3600 },
       'metrics.responseLatency.medianBusinessSeconds has no value in this report (null), so it cannot be shown to be at most 3600 (1 h)',
     ],
-    ['metrics.peopleEngaged.followThroughShare', {}, 'metrics.peopleEngaged.followThroughShare has no value in this report (null)'],
+    ['metrics.coverage.outOfHoursInboundShare', {}, 'metrics.coverage.outOfHoursInboundShare has no value in this report (null)'],
     ['metrics.replyRatio.valu', { min: 0.2 }, 'metrics.replyRatio.valu is not a path in the report; did you mean metrics.replyRatio.value?'],
     ['metric.replyRatio.value', { min: 0.2 }, 'metric.replyRatio.value is not a path in the report (no metric); did you mean metrics.replyRatio.value?'],
     ['responseTime', { max: 60 }, 'responseTime is not a path in the report'],

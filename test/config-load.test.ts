@@ -223,7 +223,7 @@ describe('scoringModel (metrics.md §4)', () => {
     expect(() => scoringModel({ scoring: { weights: zero } }, 'team.json')).toThrow(
       'team.json: scoring.weights of replyRatio, responseLatency, mix, selfPromotion are all 0; give at least one of them a weight',
     );
-    expect(() => scoringModel({ scoring: { weights: zero } }, null)).toThrow(/^config: scoring\.weights are all 0/);
+    expect(() => scoringModel({ scoring: { weights: zero } }, null)).toThrow(/^config: scoring\.weights of replyRatio/);
     // One weight left is enough.
     expect(scoringModel({ scoring: { weights: { ...zero, mix: 1 } } }, null).weights.mix).toBe(1);
   });
