@@ -70,6 +70,13 @@ beforeAll(async () => {
     '/xrpc/app.bsky.feed.getAuthorFeed': (req) => ({
       json: fixture(req.query.has('cursor') ? 'bluesky/getAuthorFeed.page2.json' : 'bluesky/getAuthorFeed.page1.json'),
     }),
+    // Threads of T1 (M1 replies) and T4 (M3 replies); any other post reads as deleted.
+    '/xrpc/app.bsky.feed.getPostThread': (req) => {
+      const rkey = (req.query.get('uri') ?? '').split('/').pop();
+      if (rkey === '3mtgvm7ntjc2j') return { json: fixture('bluesky/api/getPostThread.T1.json') };
+      if (rkey === '3mtjjstoufk2t') return { json: fixture('bluesky/api/getPostThread.T4.json') };
+      return { status: 400, json: fixture('bluesky/api/getPostThread.not-found-400.json') };
+    },
   });
 });
 
@@ -163,6 +170,16 @@ describe('listening: the X mentions reference (four mentions, three answered) gi
     expect(r.metrics.responseRate).toMatchObject({ value: 0.75, inbound: 4, answered: 3, pending: 0, questions: expect.any(Number) });
     // the unanswered one is M4, cited with a link
     expect(r.metrics.responseRate?.unanswered.map((u) => u.id)).toEqual(['2090469544653410304']);
+  });
+
+  it('Bluesky live: replies read from the threads of posts that have replies; both answered', async () => {
+    const r = report(await runCliAsync(['roadinfobc.example', '--api-url', bluesky.url, ...MONTH, '--json']));
+    expect(r.mode).toBe('inbound+outbound');
+    // M1 replied to T1 and got R1; M3 replied to T4 and got R3: 2 / 2. (M2 only mentions the
+    // account without replying: Bluesky serves mentions to logged-in accounts only.)
+    expect(r.metrics.responseRate).toMatchObject({ value: 1, inbound: 2, answered: 2, pending: 0 });
+    // a thread request only for own posts (not reposts) with replyCount > 0: T1, T2, Q1, T4, P0
+    expect(bluesky.count('/xrpc/app.bsky.feed.getPostThread')).toBe(5);
   });
 
   it('--no-inbound: outbound only, and no mentions request', async () => {
