@@ -4,12 +4,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configJsonSchema, formatJsonSchema, reportJsonSchema } from '../dist/schema/json-schema.js';
+import { configJsonSchema, formatJsonSchema, multiReportJsonSchema, reportJsonSchema } from '../dist/schema/json-schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outputs = [
   ['schema/report.schema.json', reportJsonSchema()],
   ['schema/config.schema.json', configJsonSchema()],
+  ['schema/multi-report.schema.json', multiReportJsonSchema()],
 ];
 
 await mkdir(join(root, 'schema'), { recursive: true });

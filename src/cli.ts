@@ -1,14 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { extname } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
 import { z } from 'zod';
-import { loadConfig } from './config-load.js';
-import { AuditError, ExitCode, UsageError } from './errors.js';
+import type { AssertionOutcome, AssertionResult } from './assertions.js';
+import { loadConfig, type LoadedConfig } from './config-load.js';
+import type { DryRunEntry } from './dry-run.js';
+import { AuditError, ExitCode, InterruptedError, UsageError } from './errors.js';
 import { PlatformSchema } from './model/post.js';
 import type { HttpClient } from './http/client.js';
-import type { AuditRequest, LiveOptions } from './run-audit.js';
+import type { LoadedReport } from './report/read-report.js';
+import type { MultiEntry } from './report/multi.js';
+import type { AuditRequest, CompareWith, LiveOptions } from './run-audit.js';
 import type { Report } from './schema/report.js';
 
 /** The streams and environment the CLI talks to (tests pass their own). */
@@ -42,9 +47,30 @@ const OptionsSchema = z.object({
   inbound: z.union([z.array(z.string().min(1)), z.literal(false)]).optional(),
   timeout: z.number().positive().optional(),
   maxWait: z.number().min(0).optional(),
+  /** `--no-cache` gives false; commander defaults it to true. */
+  cache: z.boolean().optional(),
+  cacheDir: z.string().min(1).optional(),
+  compare: z.string().min(1).optional(),
+  concurrency: z.number().int().min(1).optional(),
+  dryRun: z.boolean().optional(),
+  xPrice: z.number().min(0).optional(),
   debug: z.boolean().optional(),
 });
 type Options = z.infer<typeof OptionsSchema>;
+
+/** `social-audit trend` options. */
+const TrendOptionsSchema = z.object({
+  format: z.enum(FORMATS).optional(),
+  json: z.boolean().optional(),
+  output: z.string().min(1).optional(),
+  account: z.string().min(1).optional(),
+  platform: PlatformSchema.optional(),
+  debug: z.boolean().optional(),
+});
+type TrendOptions = z.infer<typeof TrendOptionsSchema>;
+
+/** Accounts fetched at once in a many-account run, unless `--concurrency` says. */
+export const DEFAULT_CONCURRENCY = 3;
 
 export function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -77,6 +103,24 @@ export function parseDurationSeconds(value: string, flag = '--max-wait'): number
   return unit === 'h' ? n * 3600 : unit === 's' ? n : n * 60;
 }
 
+/** `--concurrency <n>`: a whole number of accounts, at least 1. */
+function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isInteger(n) || n < 1) {
+    throw new UsageError(`--concurrency "${value}" is not a number of accounts; give a whole number from 1, such as 3`);
+  }
+  return n;
+}
+
+/** `--x-price <usd>`: US dollars per X post read, 0 or more. */
+function parsePrice(value: string): number {
+  const n = Number(value.trim().replace(/^\$/, ''));
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`--x-price "${value}" is not a price; give US dollars per post read, such as 0.005`);
+  }
+  return n;
+}
+
 /** The options the audit and `fetch` share: where to read, which window, how to fetch. */
 function addSourceOptions(cmd: Command): Command {
   return cmd
@@ -89,40 +133,53 @@ function addSourceOptions(cmd: Command): Command {
     .option('--config <file>', 'config file (default: social-audit.config.json in this folder, if present)')
     .option('--timeout <seconds>', 'connect and read timeout of each request (default 30)', parseTimeout)
     .option('--max-wait <duration>', 'longest rate-limit wait before stopping with partial data (default 15m)', (v: string) => parseDurationSeconds(v))
+    .option('--cache-dir <dir>', 'where live fetches keep the posts they fetched (default: the user cache folder; docs/cache.md)')
+    .option('--no-cache', 'fetch everything afresh: neither read nor write the fetch cache')
     .option('--debug', 'stack traces on errors');
 }
 
-function validate(raw: unknown): Options {
-  const parsed = OptionsSchema.safeParse(raw);
+function validateWith<T>(schema: z.ZodType<T>, raw: unknown): T {
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UsageError(`option --${String(issue?.path[0] ?? '?')}: ${issue?.message ?? 'invalid'}; see social-audit --help`);
+    const flag = String(issue?.path[0] ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    throw new UsageError(`option --${flag}: ${issue?.message ?? 'invalid'}; see social-audit --help`);
   }
   return parsed.data;
 }
 
+const validate = (raw: unknown): Options => validateWith(OptionsSchema, raw);
+
 function buildProgram(
   run: (accounts: string[], opts: Options) => Promise<void>,
   fetch: (account: string, opts: Options) => Promise<void>,
+  trend: (files: string[], opts: TrendOptions) => Promise<void>,
 ): Command {
   const program = new Command('social-audit')
     .description(
       'Audit a public social-media account: is it broadcasting at people (doing social) or listening and answering (being social)?',
     )
     .version(toolVersion(), '-V, --version')
-    .argument('[account...]', 'the account: @name (X), @user@server (Mastodon), name.bsky.social or did:… (Bluesky)')
+    .argument(
+      '[account...]',
+      'the account: @name (X), @user@server (Mastodon), name.bsky.social or did:… (Bluesky); several (live) give one table of them; none (live): the config\'s accounts',
+    )
     .option('--input <path>', 'read offline: an X or Mastodon archive (.zip or folder), X API v1.1/v2 JSON, a Bluesky feed, or a social-audit posts file')
     .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATS))
     .option('--json', 'same as --format json')
     .option('--output <file>', 'also write the report to a file (format from the extension: .json, .md, else text)')
-    .option('--fail-under <score>', 'exit 1 when the score is below this (or there is no score)', parseScore)
+    .option('--fail-under <score>', 'exit 1 when the score is below this (or there is no score); the config\'s assert block says more', parseScore)
     .option('--include-private', 'also audit followers-only and direct posts found in an archive')
     .option(
       '--inbound <path>',
       'messages people sent the account (saved mentions or replies, any format --input reads); repeatable',
       (value: string, previous: unknown) => [...(Array.isArray(previous) ? (previous as string[]) : []), value],
     )
-    .option('--no-inbound', 'do not fetch or read inbound messages: outbound figures only');
+    .option('--no-inbound', 'do not fetch or read inbound messages: outbound figures only')
+    .option('--compare <previous.json>', 'compare with an earlier report saved with --json (one account, or a many-account file)')
+    .option('--concurrency <n>', `accounts fetched at once when several are audited (default ${DEFAULT_CONCURRENCY})`, parseConcurrency)
+    .option('--dry-run', 'look the accounts up and estimate the timeline requests (and X cost) a live run would make, without fetching them')
+    .option('--x-price <usd>', 'with --dry-run: US dollars per X post read (default: config pricing.xPerPost, else 0.005)', parsePrice);
   addSourceOptions(program)
     // Options after `fetch` belong to `fetch`, not to the audit that shares their names.
     .enablePositionalOptions()
@@ -137,7 +194,19 @@ function buildProgram(
     .exitOverride()
     .action(async (account: string, raw: unknown) => fetch(account, validate(raw)));
   program.addCommand(fetchCmd);
-  for (const cmd of [program, fetchCmd]) {
+  const trendCmd = new Command('trend')
+    .description('show how an account changed over saved JSON reports: a table by month and a sparkline per figure')
+    .argument('<report.json...>', 'reports saved with --json --output, of one account (or many-account files with --account)')
+    .addOption(new Option('--format <format>', 'output format (default terminal)').choices(FORMATS))
+    .option('--json', 'same as --format json')
+    .option('--output <file>', 'also write the trend to a file (format from the extension: .json, .md, else text)')
+    .option('--account <account>', 'the account to follow when the files hold several (many-account reports)')
+    .addOption(new Option('--platform <platform>', 'how to read a bare @handle in --account (default x)').choices(['x', 'mastodon', 'bluesky']))
+    .option('--debug', 'stack traces on errors')
+    .exitOverride()
+    .action(async (files: string[], raw: unknown) => trend(files, validateWith(TrendOptionsSchema, raw)));
+  program.addCommand(trendCmd);
+  for (const cmd of [program, fetchCmd, trendCmd]) {
     cmd.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
   }
   return program;
@@ -156,7 +225,17 @@ export function colorLevel(env: NodeJS.ProcessEnv, isTTY: boolean | undefined): 
   return env.COLORTERM === 'truecolor' || env.COLORTERM === '24bit' ? 3 : 2;
 }
 
-function formatFor(opts: Options): Format {
+/**
+ * The width to lay the terminal output out at: the terminal's, else `COLUMNS` (set by shells,
+ * or by hand for a CI log or a pipe), else 80.
+ */
+export function terminalColumns(stream: { columns?: number }, env: NodeJS.ProcessEnv): number {
+  if (stream.columns !== undefined && stream.columns > 0) return stream.columns;
+  const n = Number(env.COLUMNS);
+  return Number.isInteger(n) && n > 0 ? n : 80;
+}
+
+function formatFor(opts: Pick<Options, 'json' | 'format'>): Format {
   if (opts.json) {
     if (opts.format !== undefined && opts.format !== 'json') {
       throw new UsageError(`--json and --format ${opts.format} disagree; use one of them`);
@@ -166,13 +245,24 @@ function formatFor(opts: Options): Format {
   return opts.format ?? 'terminal';
 }
 
-function outputFormat(file: string, opts: Options): Format {
+function outputFormat(file: string, opts: Pick<Options, 'format'>): Format {
   if (opts.format !== undefined) return opts.format;
   const ext = extname(file).toLowerCase();
   return ext === '.json' ? 'json' : ext === '.md' || ext === '.markdown' ? 'markdown' : 'terminal';
 }
 
-async function render(report: Report, format: Format, color: ChalkInstance, width: number): Promise<string> {
+/**
+ * One account's report in `format`, with what the run added to it: the comparison (`--compare`)
+ * and the assertions in `shown` after the scorecard, and before the Markdown footer. In JSON the
+ * comparison is the report's own `comparison`.
+ */
+async function renderSingle(
+  report: Report,
+  shown: readonly AssertionResult[],
+  format: Format,
+  color: ChalkInstance,
+  width: number,
+): Promise<string> {
   switch (format) {
     case 'json': {
       const { renderJson } = await import('./report/json.js');
@@ -180,13 +270,75 @@ async function render(report: Report, format: Format, color: ChalkInstance, widt
     }
     case 'markdown': {
       const { renderMarkdown } = await import('./report/markdown.js');
-      return renderMarkdown(report);
+      const { renderComparisonMarkdown } = await import('./report/compare.js');
+      const { renderAssertionsMarkdown } = await import('./assertions.js');
+      const extras = [
+        report.comparison != null ? renderComparisonMarkdown(report.comparison) : '',
+        renderAssertionsMarkdown(shown),
+      ].filter((e) => e !== '');
+      return beforeFooter(renderMarkdown(report), extras);
     }
     case 'terminal': {
       const { renderTerminal } = await import('./report/terminal.js');
-      return renderTerminal(report, { color, width });
+      const { renderComparisonTerminal } = await import('./report/compare.js');
+      const { renderAssertionsTerminal } = await import('./assertions.js');
+      const parts = [
+        renderTerminal(report, { color, width }),
+        report.comparison != null ? renderComparisonTerminal(report.comparison, { color, width }) : '',
+        renderAssertionsTerminal(shown, { color, width }),
+      ];
+      return parts.filter((p) => p !== '').join('\n');
     }
   }
+}
+
+/** Markdown sections inserted before the report's closing `<sub>` footer line (after it if there is none). */
+function beforeFooter(markdown: string, sections: readonly string[]): string {
+  if (sections.length === 0) return markdown;
+  const block = sections.map((s) => s.trimEnd()).join('\n\n');
+  const at = markdown.lastIndexOf('\n<sub>');
+  if (at < 0) return `${markdown.trimEnd()}\n\n${block}\n`;
+  return `${markdown.slice(0, at).trimEnd()}\n\n${block}\n${markdown.slice(at)}`;
+}
+
+/**
+ * What stderr says of a report's assertions, one line each, failed errors first, then failed
+ * warnings. `--fail-under` keeps its own words: `score 59 is below --fail-under 60`.
+ */
+function assertionLines(outcome: AssertionOutcome, failUnder: number | undefined, report: Report): string[] {
+  const failed = outcome.results.filter((r) => !r.passed);
+  const line = (r: AssertionResult): string => {
+    if (r.source === 'fail-under') {
+      const value = report.score.value;
+      return `${value === null ? 'no score (no activity in the window)' : `score ${value}`} is below --fail-under ${failUnder ?? r.min ?? 0}`;
+    }
+    return r.level === 'error' ? `assertion failed: ${oneLine(r.message)}` : `warning: assertion not met: ${oneLine(r.message)}`;
+  };
+  return [...failed.filter((r) => r.level === 'error'), ...failed.filter((r) => r.level === 'warn')].map(line);
+}
+
+/** `--cache-dir` and `--no-cache` together: said once, before anything is fetched. */
+function checkCacheOptions(opts: Pick<Options, 'cache' | 'cacheDir'>): void {
+  if (opts.cache === false && opts.cacheDir !== undefined) throw new UsageError('--cache-dir and --no-cache disagree; use one of them');
+}
+
+/** An account's failure in a many-account run: the message and exit code a run of it alone would give. */
+function failureOf(err: unknown): { message: string; exitCode: number } {
+  if (err instanceof AuditError) return { message: oneLine(err.message), exitCode: err.exitCode };
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    message: `internal error: ${oneLine(e.message)} (this is a bug; run again with --debug and report the output)`,
+    exitCode: ExitCode.bug,
+  };
+}
+
+/**
+ * The exit code of a run over several accounts: the most serious of its accounts' (interrupted,
+ * a bug, the platform failed, a usage or input error, an assertion failed), 0 when all passed.
+ */
+export function worstExit(codes: readonly number[]): number {
+  const order: number[] = [ExitCode.interrupted, ExitCode.bug, ExitCode.platform, ExitCode.usage, ExitCode.belowThreshold];
+  return order.find((code) => codes.includes(code)) ?? (codes.find((c) => c !== 0) ?? ExitCode.ok);
 }
 
 /**
@@ -240,10 +392,15 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   if (io?.stdout === undefined) process.on('SIGINT', onSigint);
   const clients: HttpClient[] = [];
 
-  /** Live-fetch settings from the options: tokens from the environment, a client with the timeouts. */
-  const liveOptions = async (opts: Options): Promise<LiveOptions> => {
+  /**
+   * Live-fetch settings from the options: tokens from the environment, a client of its own with
+   * the timeouts (one per account, so each report counts its own requests), the cache folder.
+   * `label` prefixes the account's stderr lines when several accounts are fetched at once.
+   */
+  const liveOptions = async (opts: Options, label?: string): Promise<LiveOptions> => {
     const { HttpClient } = await import('./http/client.js');
     const apiUrl = opts.apiUrl === undefined ? null : parseApiUrl(opts.apiUrl);
+    const who = label === undefined ? '' : `${oneLine(label)}: `;
     const http = new HttpClient({
       timeoutMs: (opts.timeout ?? 30) * 1000,
       maxWaitMs: (opts.maxWait ?? 15 * 60) * 1000,
@@ -251,10 +408,10 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       onEvent: (event) => {
         if (event.type === 'rate-limit') {
           stderr.write(
-            `social-audit: ${event.endpoint} is rate-limited; waiting ${Math.ceil(event.waitMs / 1000)} s until it resets at ${new Date(event.resetAt).toISOString()}\n`,
+            `social-audit: ${who}${event.endpoint} is rate-limited; waiting ${Math.ceil(event.waitMs / 1000)} s until it resets at ${new Date(event.resetAt).toISOString()}\n`,
           );
         } else if (event.type === 'retry' && stderr.isTTY) {
-          stderr.write(`social-audit: ${event.endpoint} failed (${event.reason}); retrying in ${(event.delayMs / 1000).toFixed(1)} s (try ${event.attempt + 1})\n`);
+          stderr.write(`social-audit: ${who}${event.endpoint} failed (${event.reason}); retrying in ${(event.delayMs / 1000).toFixed(1)} s (try ${event.attempt + 1})\n`);
         }
       },
     });
@@ -265,87 +422,212 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
       http,
       signal: controller.signal,
       progress: (message) => {
-        if (stderr.isTTY) stderr.write(`social-audit: ${message}\n`);
+        if (stderr.isTTY) stderr.write(`social-audit: ${who}${message}\n`);
       },
+      cache: await cacheOption(opts),
     };
   };
 
-  const request = async (account: string | null, opts: Options): Promise<AuditRequest> => {
-    const config = await loadConfig(opts.config, cwd);
-    return {
-      input: opts.input ?? null,
-      ...(opts.input === undefined ? { live: await liveOptions(opts) } : {}),
-      account,
-      platform: opts.platform ?? null,
-      since: opts.since,
-      until: opts.until,
-      month: opts.month,
-      timeZone: opts.tz,
-      includePrivate: opts.includePrivate ?? false,
-      inbound: opts.inbound === false ? false : (opts.inbound ?? []),
-      config,
-    };
+  /** `--cache-dir` / `--no-cache`: the cache folder of live fetches, or null. */
+  const cacheOption = async (opts: Options): Promise<{ dir: string } | null> => {
+    if (opts.cache === false) return null;
+    const { resolveCacheDir } = await import('./cache/dir.js');
+    return { dir: resolveCacheDir({ cacheDir: opts.cacheDir ?? null, env, platform: process.platform, homeDir: homedir(), cwd }) };
   };
 
-  const audit = async (accounts: string[], opts: Options): Promise<void> => {
-    if (accounts.length > 1) {
-      throw new UsageError('one account at a time for now; run social-audit once per account');
+  const request = async (
+    account: string | null,
+    opts: Options,
+    config: LoadedConfig,
+    extra: { label?: string; compare?: CompareWith | null } = {},
+  ): Promise<AuditRequest> => ({
+    input: opts.input ?? null,
+    ...(opts.input === undefined ? { live: await liveOptions(opts, extra.label) } : {}),
+    account,
+    platform: opts.platform ?? null,
+    since: opts.since,
+    until: opts.until,
+    month: opts.month,
+    timeZone: opts.tz,
+    includePrivate: opts.includePrivate ?? false,
+    inbound: opts.inbound === false ? false : (opts.inbound ?? []),
+    config,
+    compare: extra.compare ?? null,
+  });
+
+  /** Writes `text` to `--output`; a file that cannot be written is a usage error naming it. */
+  const writeOutput = async (file: string, text: string): Promise<void> => {
+    try {
+      await writeFile(file, text);
+    } catch (err) {
+      throw new UsageError(
+        `cannot write --output ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable`,
+        { cause: err },
+      );
     }
-    const account = accounts[0] ?? null;
-    if (opts.input === undefined && account === null) {
-      throw new UsageError('name an account or give --input <path>; see social-audit --help');
-    }
-    const format = formatFor(opts);
-    const { runAudit } = await import('./run-audit.js');
-    const report = await runAudit(await request(account, opts), { now, toolVersion: toolVersion() });
-    const color = new Chalk({ level: colorLevel(env, stdout.isTTY) });
-    // The file first: when it cannot be written, the run fails before anything reaches stdout.
-    if (opts.output !== undefined) {
-      const fileFormat = outputFormat(opts.output, opts);
-      const fileText = await render(report, fileFormat, new Chalk({ level: 0 }), 80);
-      try {
-        await writeFile(opts.output, fileText);
-      } catch (err) {
-        throw new UsageError(
-          `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable`,
-          { cause: err },
-        );
-      }
-    }
-    const text = await render(report, format, color, Math.max(60, Math.min(stdout.columns ?? 80, 120)));
+  };
+
+  /** Writes the report text to stdout; a reader that went away (`| head`) is not an error. */
+  const writeStdout = async (text: string): Promise<void> => {
     try {
       await writeOut(stdout, text);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      // The reader went away (`social-audit … | head`): nothing more to show, and nothing wrong.
       if (code !== 'EPIPE') {
         throw new UsageError(`cannot write the report to standard output (${code ?? 'error'})`, { cause: err });
       }
     }
-    if (opts.failUnder !== undefined) {
-      const value = report.score.value;
-      if (value === null || value < opts.failUnder) {
-        stderr.write(
-          `social-audit: ${value === null ? 'no score (no activity in the window)' : `score ${value}`} is below --fail-under ${opts.failUnder}\n`,
-        );
-        exitCode = ExitCode.belowThreshold;
+  };
+
+  /** The file first (when it cannot be written, nothing reaches stdout), then stdout. */
+  const emit = async (
+    opts: Pick<Options, 'output' | 'format'>,
+    format: Format,
+    renderAs: (format: Format, color: ChalkInstance, width: number) => Promise<string>,
+  ): Promise<void> => {
+    if (opts.output !== undefined) await writeOutput(opts.output, await renderAs(outputFormat(opts.output, opts), new Chalk({ level: 0 }), 80));
+    const color = new Chalk({ level: colorLevel(env, stdout.isTTY) });
+    await writeStdout(await renderAs(format, color, Math.max(60, Math.min(terminalColumns(stdout, env), 120))));
+  };
+
+  /** The accounts of a run: those named, else (live) the config's `accounts` keys. */
+  const accountsOf = (named: string[], opts: Options, config: LoadedConfig): string[] => {
+    if (opts.input !== undefined) {
+      if (named.length > 1) {
+        throw new UsageError('--input reads one account at a time; name at most one, or drop --input to fetch several accounts live');
       }
+      return named;
     }
+    if (named.length > 0) return [...new Set(named)];
+    const keys = Object.keys(config.config.accounts ?? {});
+    if (keys.length === 0) throw new UsageError('name an account or give --input <path>; see social-audit --help');
+    return keys;
+  };
+
+  const audit = async (named: string[], opts: Options): Promise<void> => {
+    const format = formatFor(opts);
+    checkCacheOptions(opts);
+    const config = await loadConfig(opts.config, cwd);
+    const accounts = accountsOf(named, opts, config);
+    if (opts.dryRun === true) return dryRun(accounts, opts, config, format);
+    if (opts.xPrice !== undefined) throw new UsageError('--x-price is for --dry-run; add --dry-run or drop --x-price');
+    let previous: LoadedReport[] | null = null;
+    if (opts.compare !== undefined) {
+      const { readSavedReports } = await import('./report/read-previous.js');
+      previous = await readSavedReports(opts.compare);
+    }
+    if (accounts.length > 1) return auditMany(accounts, opts, config, format, previous);
+
+    const compare: CompareWith | null = previous === null ? null : { reports: previous, required: previous.length === 1 };
+    const { runCheckedAudit } = await import('./run-audit.js');
+    const { report, assertions } = await runCheckedAudit(
+      await request(accounts[0] ?? null, opts, config, { compare }),
+      { now, toolVersion: toolVersion() },
+      opts.failUnder,
+    );
+    // Assertions appear in the scorecard and Markdown when the config has some; --fail-under
+    // alone says its word on stderr only, as it always has.
+    const shown = assertions.results.some((r) => r.source === 'assert') ? assertions.results : [];
+    await emit(opts, format, (f, color, width) => renderSingle(report, shown, f, color, width));
+    for (const line of assertionLines(assertions, opts.failUnder, report)) stderr.write(`social-audit: ${line}\n`);
+    if (assertions.errorsFailed > 0) exitCode = ExitCode.belowThreshold;
+  };
+
+  /** Several accounts: fetched `--concurrency` at a time, one table (or JSON) of them all. */
+  const auditMany = async (
+    accounts: string[],
+    opts: Options,
+    config: LoadedConfig,
+    format: Format,
+    previous: LoadedReport[] | null,
+  ): Promise<void> => {
+    const { checkWindow, runCheckedAudit } = await import('./run-audit.js');
+    const { mapBounded } = await import('./util/pool.js');
+    checkWindow({ since: opts.since, until: opts.until, month: opts.month, timeZone: opts.tz, config }, { now });
+    const compare: CompareWith | null = previous === null ? null : { reports: previous, required: false };
+    const settled = await mapBounded(
+      accounts,
+      opts.concurrency ?? DEFAULT_CONCURRENCY,
+      async (account) =>
+        runCheckedAudit(await request(account, opts, config, { label: account, compare }), { now, toolVersion: toolVersion() }, opts.failUnder),
+      (err) => err instanceof InterruptedError,
+    );
+    const entries: MultiEntry[] = settled.map((s, i) => {
+      const named = accounts[i] ?? '';
+      return s.ok ? { named, report: s.value.report, assertions: s.value.assertions } : { named, error: failureOf(s.error) };
+    });
+    const { multiReport, renderMultiJson, renderMultiMarkdown, renderMultiTerminal } = await import('./report/multi.js');
+    await emit(opts, format, async (f, color, width) =>
+      f === 'json'
+        ? renderMultiJson(multiReport(entries, { generatedAt: now().toISOString(), toolVersion: toolVersion() }))
+        : f === 'markdown'
+          ? renderMultiMarkdown(entries, { toolVersion: toolVersion() })
+          : renderMultiTerminal(entries, { color, width }),
+    );
+    const codes: number[] = [];
+    for (const [i, s] of settled.entries()) {
+      const named = oneLine(accounts[i] ?? '');
+      if (!s.ok) {
+        const failure = failureOf(s.error);
+        stderr.write(`social-audit: ${named}: ${oneLine(failure.message)}\n`);
+        if (debug && s.error instanceof Error && s.error.stack) stderr.write(`${s.error.stack}\n`);
+        codes.push(failure.exitCode);
+        continue;
+      }
+      for (const line of assertionLines(s.value.assertions, opts.failUnder, s.value.report)) stderr.write(`social-audit: ${named}: ${line}\n`);
+      if (s.value.assertions.errorsFailed > 0) codes.push(ExitCode.belowThreshold);
+    }
+    exitCode = worstExit(codes);
+  };
+
+  /** `--dry-run`: look the accounts up, estimate the rest; no timeline request. */
+  const dryRun = async (accounts: string[], opts: Options, config: LoadedConfig, format: Format): Promise<void> => {
+    const { DEFAULT_X_PRICE_PER_POST, assertDryRunnable, dryRunDocument, dryRunJson, planAccount, renderDryRunTerminal } = await import(
+      './dry-run.js'
+    );
+    assertDryRunnable(opts.input);
+    if (format === 'markdown') throw new UsageError('--dry-run prints a table or JSON (--json), not Markdown');
+    if (opts.compare !== undefined) throw new UsageError('--dry-run fetches nothing to compare; drop --compare');
+    const { mapBounded } = await import('./util/pool.js');
+    const { checkWindow } = await import('./run-audit.js');
+    checkWindow({ since: opts.since, until: opts.until, month: opts.month, timeZone: opts.tz, config }, { now });
+    const price = opts.xPrice ?? config.config.pricing?.xPerPost ?? DEFAULT_X_PRICE_PER_POST;
+    const lives: LiveOptions[] = [];
+    const settled = await mapBounded(
+      accounts,
+      opts.concurrency ?? DEFAULT_CONCURRENCY,
+      async (account) => {
+        const req = await request(account, opts, config, accounts.length > 1 ? { label: account } : {});
+        if (req.live) lives.push(req.live);
+        return planAccount(req, req.live as LiveOptions, { now, xPricePerPost: price });
+      },
+      (err) => err instanceof InterruptedError,
+    );
+    const entries: DryRunEntry[] = settled.map((s, i) => (s.ok ? s.value : { account: accounts[i] ?? '', error: failureOf(s.error) }));
+    const doc = dryRunDocument(entries, {
+      generatedAt: now().toISOString(),
+      xPricePerPost: price,
+      lookups: lives.reduce((n, l) => n + l.http.requests, 0),
+    });
+    await emit(opts, format, async (f, color, width) => (f === 'json' ? dryRunJson(doc) : renderDryRunTerminal(doc, { color, width })));
+    const codes: number[] = [];
+    for (const [i, s] of settled.entries()) {
+      if (s.ok) continue;
+      const failure = failureOf(s.error);
+      stderr.write(`social-audit: ${accounts.length > 1 ? `${oneLine(accounts[i] ?? '')}: ` : ''}${oneLine(failure.message)}\n`);
+      codes.push(failure.exitCode);
+    }
+    exitCode = worstExit(codes);
   };
 
   const fetchPosts = async (account: string, opts: Options): Promise<void> => {
+    checkCacheOptions(opts);
     const { fetchToFile } = await import('./run-audit.js');
-    const text = await fetchToFile(await request(account, opts), { now, toolVersion: toolVersion() });
+    const config = await loadConfig(opts.config, cwd);
+    const text = await fetchToFile(await request(account, opts, config), { now, toolVersion: toolVersion() });
     for (const warning of text.warnings) stderr.write(`social-audit: warning: ${oneLine(warning)}\n`);
     if (opts.output !== undefined) {
-      try {
-        await writeFile(opts.output, text.text);
-      } catch (err) {
-        throw new UsageError(
-          `cannot write --output ${opts.output} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its folder exists and is writable`,
-          { cause: err },
-        );
-      }
+      await writeOutput(opts.output, text.text);
       stderr.write(
         `social-audit: saved ${text.posts} posts of ${account} to ${opts.output}${text.complete ? '' : ' (incomplete: the fetch stopped early)'}\n`,
       );
@@ -354,7 +636,34 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     }
   };
 
-  const program = buildProgram(audit, fetchPosts);
+  /** `social-audit trend <report.json...>`: one account's saved reports, oldest window first. */
+  const trend = async (files: string[], opts: TrendOptions): Promise<void> => {
+    const format = formatFor(opts);
+    const { readSavedReports } = await import('./report/read-previous.js');
+    const { renderTrendMarkdown, renderTrendTerminal, trendJson, trendSeries } = await import('./report/trend.js');
+    let reports: Report[] = [];
+    for (const file of files) reports.push(...(await readSavedReports(file)).map((l) => l.report));
+    if (opts.account !== undefined) {
+      const { handleKey, parseAccountArg } = await import('./account.js');
+      const wanted = parseAccountArg(opts.account, opts.platform ?? 'x');
+      const key = handleKey(wanted.handle);
+      const local = (h: string): string => h.split('@')[0] ?? h;
+      reports = reports.filter((r) => {
+        if (r.account.platform !== wanted.platform) return false;
+        const handle = r.account.handle === null ? null : handleKey(r.account.handle);
+        if (handle === key || r.account.id === wanted.handle) return true;
+        // `@name` names `name@server` when the server is not written (as the config's accounts do).
+        return handle !== null && wanted.platform === 'mastodon' && (!key.includes('@') || !handle.includes('@')) && local(handle) === local(key);
+      });
+      if (reports.length === 0) throw new UsageError(`trend: no report of ${opts.account} in the files given`);
+    }
+    const series = trendSeries(reports);
+    await emit(opts, format, async (f, color, width) =>
+      f === 'json' ? trendJson(series) : f === 'markdown' ? renderTrendMarkdown(series) : renderTrendTerminal(series, { color, width }),
+    );
+  };
+
+  const program = buildProgram(audit, fetchPosts, trend);
 
   try {
     await program.parseAsync(argv);

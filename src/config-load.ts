@@ -55,9 +55,12 @@ export function describeConfigIssue(error: z.ZodError): string {
   return `config key ${at || '(top level)'}: ${issue.message}; fix it (see schema/config.schema.json)`;
 }
 
-/** The top-level settings merged with the `accounts` entry of the audited handle (entry wins, key by key). */
+/**
+ * The top-level settings merged with the `accounts` entry of the audited handle (entry wins, key by
+ * key; `assert` path by path). `pricing` is not an account setting and is left out.
+ */
 export function accountConfig(config: Config, handle: string | null): AccountConfig {
-  const { accounts, $schema: _schema, ...base } = config;
+  const { accounts, $schema: _schema, pricing: _pricing, ...base } = config;
   if (!accounts || handle === null) return base;
   const key = handleKey(handle);
   const entry =
@@ -70,6 +73,7 @@ export function accountConfig(config: Config, handle: string | null): AccountCon
     ...base,
     ...entry,
     selfPromotion: entry.selfPromotion ?? base.selfPromotion,
+    ...(base.assert !== undefined || entry.assert !== undefined ? { assert: { ...base.assert, ...entry.assert } } : {}),
     scoring: {
       ...base.scoring,
       ...entry.scoring,

@@ -57,22 +57,6 @@ export const ScoringConfigSchema = z.strictObject({
   latencyFullAt: z.number().int().min(1).optional(),
 });
 
-/** Keys that may appear at the top level and, per account, inside `accounts`. */
-const accountKeys = {
-  ownDomains: z.array(z.string().min(1)).optional(),
-  ownHashtags: z.array(z.string().min(1)).optional(),
-  affiliates: z.array(z.string().min(1)).optional(),
-  selfPromotion: z.strictObject({ phrases: z.array(z.string().min(1)).optional() }).optional(),
-  scoring: ScoringConfigSchema.optional(),
-  timeZone: z.string().min(1).optional(),
-  businessHours: BusinessHoursSchema.optional(),
-  /** metrics.md §9: how long a message may wait for an answer before it counts as unanswered (default 7 days). */
-  responseRate: z.strictObject({ giveUpAfter: DurationSchema.optional() }).optional(),
-};
-
-export const AccountConfigSchema = z.strictObject(accountKeys);
-export type AccountConfig = z.infer<typeof AccountConfigSchema>;
-
 /**
  * One assertion on a report (in the manner of Lighthouse CI): a report path (`score`,
  * `metrics.responseLatency.medianSeconds`, …) and bounds; `level` `error` (default) fails the run
@@ -85,11 +69,37 @@ export const AssertionSchema = z.strictObject({
 });
 export type Assertion = z.infer<typeof AssertionSchema>;
 
+/** Keys that may appear at the top level and, per account, inside `accounts`. */
+const accountKeys = {
+  ownDomains: z.array(z.string().min(1)).optional(),
+  ownHashtags: z.array(z.string().min(1)).optional(),
+  affiliates: z.array(z.string().min(1)).optional(),
+  selfPromotion: z.strictObject({ phrases: z.array(z.string().min(1)).optional() }).optional(),
+  scoring: ScoringConfigSchema.optional(),
+  timeZone: z.string().min(1).optional(),
+  businessHours: BusinessHoursSchema.optional(),
+  /** metrics.md §9: how long a message may wait for an answer before it counts as unanswered (default 7 days). */
+  responseRate: z.strictObject({ giveUpAfter: DurationSchema.optional() }).optional(),
+  /**
+   * Assertions keyed by report path; `score` is short for `score.value`. In an `accounts` entry
+   * they are merged path by path over the top-level ones (the entry's bounds for a path win).
+   */
+  assert: z.record(z.string(), AssertionSchema).optional(),
+};
+
+export const AccountConfigSchema = z.strictObject(accountKeys);
+export type AccountConfig = z.infer<typeof AccountConfigSchema>;
+
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   ...accountKeys,
-  /** Assertions keyed by report path; `score` is short for `score.value`. */
-  assert: z.record(z.string(), AssertionSchema).optional(),
+  /** Prices used by `--dry-run` to estimate what a live run costs. */
+  pricing: z
+    .strictObject({
+      /** US dollars per X post read (pay-per-use credits; default 0.005). */
+      xPerPost: z.number().min(0).optional(),
+    })
+    .optional(),
   /** Per-account settings keyed by handle (`@DriveBC`, `drivebc.bsky.social`, ...). */
   accounts: z.record(z.string(), AccountConfigSchema).optional(),
 });

@@ -1,10 +1,12 @@
 import { parseAccountArg, type AccountArg } from './account.js';
+import { evaluateAssertions, type AssertionOutcome } from './assertions.js';
+import { cachedFetch, type CacheOutcome, type CachedSource } from './cache/cached-fetch.js';
 import { gather, selectWindow, type Gathered } from './collect.js';
 import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
 import { durationSeconds, type AccountConfig } from './config.js';
 import { InterruptedError, PlatformError, UsageError } from './errors.js';
 import { openSource } from './fetchers/detect.js';
-import { INBOUND_FETCHERS, openLive } from './fetchers/live.js';
+import { INBOUND_FETCHERS, LIVE_FETCHERS, openLive } from './fetchers/live.js';
 import type { FetchContext } from './fetchers/live-types.js';
 import type { InputSource } from './fetchers/types.js';
 import type { HttpClient } from './http/client.js';
@@ -14,6 +16,9 @@ import { selectInbound } from './inbound.js';
 import type { InboundSet, MetricContext } from './metrics/types.js';
 import type { AccountInfo, Platform, Post } from './model/post.js';
 import { serializeNormalized } from './fetchers/normalized.js';
+import { compareReports } from './report/compare.js';
+import type { LoadedReport } from './report/read-report.js';
+import { sameAccount } from './report/tracked-metrics.js';
 import { SCHEMA_VERSION, ReportSchema, type Report } from './schema/report.js';
 import { buildRecommendations } from './scoring/recommendations.js';
 import { scoreAudit } from './scoring/score.js';
@@ -29,6 +34,23 @@ export interface LiveOptions {
   http: HttpClient;
   signal?: AbortSignal;
   progress: (message: string) => void;
+  /**
+   * The fetch cache (docs/cache.md): the folder of the account cache files, or null (or absent)
+   * to fetch everything afresh (`--no-cache`).
+   */
+  cache?: { dir: string } | null;
+}
+
+/** `--compare`: the saved reports to compare the new one with. */
+export interface CompareWith {
+  /** Saved reports (one, or the reports of a many-account file). */
+  reports: readonly LoadedReport[];
+  /**
+   * True when the one report given must be of this account (a single-account run: another
+   * account is a usage error); false when the one of the same account is picked from several,
+   * and a report of none of them is a warning.
+   */
+  required: boolean;
 }
 
 /** Everything an audit needs, already validated by the CLI. */
@@ -52,6 +74,8 @@ export interface AuditRequest {
    */
   inbound?: string[] | false;
   config: LoadedConfig;
+  /** `--compare <previous.json>`: the report gets `comparison`. */
+  compare?: CompareWith | null;
 }
 
 export interface AuditDeps {
@@ -78,6 +102,8 @@ interface Collected {
   cfg: AccountConfig;
   window: AuditWindow;
   label: string | null;
+  /** The live source when it went through the fetch cache, else null. */
+  cached: CachedSource | null;
 }
 
 /** Default give-up window of metrics.md §9: 7 days, as quintly. */
@@ -159,15 +185,36 @@ async function collectOffline(req: AuditRequest & { input: string }, deps: Audit
     // there was nothing to audit.
     newest === null ? deps.now().getTime() : newest + 1,
   );
-  return { source, gathered, cfg, window, label: req.input };
+  return { source, gathered, cfg, window, label: req.input, cached: null };
 }
 
-/** Live: resolve the window first (it defaults to the 30 days up to now), then open the account's feed. */
-async function openLiveSource(
-  req: AuditRequest,
-  live: LiveOptions,
-  deps: AuditDeps,
-): Promise<{ source: InputSource; accountArg: AccountArg; cfg: AccountConfig; window: AuditWindow }> {
+/**
+ * Resolves the window on the top-level settings and throws its usage error, if any: run before
+ * auditing several accounts, a bad `--since` is one error rather than one per account.
+ */
+export function checkWindow(req: Pick<AuditRequest, 'since' | 'until' | 'month' | 'timeZone' | 'config'>, deps: Pick<AuditDeps, 'now'>): void {
+  const cfg = accountConfig(req.config.config, null);
+  const zone = req.timeZone ?? cfg.timeZone ?? 'UTC';
+  if (req.timeZone === undefined && cfg.timeZone !== undefined) assertTimeZone(cfg.timeZone, 'config timeZone');
+  resolveWindow({ since: req.since, until: req.until, month: req.month, timeZone: zone }, deps.now().getTime());
+}
+
+/** What a live run asks for: the account, its settings, the audit window and the span fetched. */
+export interface LiveTarget {
+  accountArg: AccountArg;
+  cfg: AccountConfig;
+  window: AuditWindow;
+  /** The span of own posts fetched (epoch ms): the window, or past its end when inbound is read. */
+  fetchWindow: { sinceMs: number; untilMs: number };
+}
+
+/**
+ * The account and window of a live run: the window defaults to the 30 days up to now. With
+ * inbound messages, answers may come after the window's end (metrics.md §9: "replies are looked
+ * for in everything fetched"), so the account's own posts are read up to the give-up time past
+ * the window, or now.
+ */
+export function liveTarget(req: AuditRequest, deps: Pick<AuditDeps, 'now'>): LiveTarget {
   if (req.account === null) throw new UsageError('name an account or give --input <path>; see social-audit --help');
   const accountArg = parseAccountArg(req.account, req.platform ?? 'x');
   const cfg = accountConfig(req.config.config, accountArg.handle);
@@ -175,28 +222,59 @@ async function openLiveSource(
     { since: req.since, until: req.until, month: req.month, timeZone: zoneFor(req, cfg) },
     deps.now().getTime(),
   );
-  // With inbound messages, answers may come after the window's end (metrics.md §9: "replies are
-  // looked for in everything fetched"), so the account's own posts are read up to the give-up
-  // time past the window, or now.
   const fetchUntil =
     req.inbound === false ? window.untilMs : Math.min(deps.now().getTime(), window.untilMs + giveUpAfterMs(cfg));
-  const source = await openLive(accountArg, {
+  return { accountArg, cfg, window, fetchWindow: { sinceMs: window.sinceMs, untilMs: Math.max(window.untilMs, fetchUntil) } };
+}
+
+/** Live: resolve the account and window, then open the account's feed (through the cache unless --no-cache). */
+async function openLiveSource(
+  req: AuditRequest,
+  live: LiveOptions,
+  deps: AuditDeps,
+): Promise<{ source: InputSource; cached: CachedSource | null; accountArg: AccountArg; cfg: AccountConfig; window: AuditWindow }> {
+  const { accountArg, cfg, window, fetchWindow } = liveTarget(req, deps);
+  const ctx: FetchContext = {
     http: live.http,
     apiUrl: live.apiUrl,
-    window: { sinceMs: window.sinceMs, untilMs: Math.max(window.untilMs, fetchUntil) },
+    window: fetchWindow,
     tokens: live.tokens,
     progress: live.progress,
     ...(live.signal ? { signal: live.signal } : {}),
-  });
+  };
+  // Through the account's cache file unless --no-cache: only what the file lacks is fetched.
+  const cached =
+    live.cache == null
+      ? null
+      : await cachedFetch(LIVE_FETCHERS[accountArg.platform], accountArg, ctx, {
+          dir: live.cache.dir,
+          now: () => deps.now().getTime(),
+        });
+  const source = cached ?? (await openLive(accountArg, ctx));
   source.fetchedAt ??= deps.now().toISOString();
-  return { source, accountArg, cfg, window };
+  return { source, cached, accountArg, cfg, window };
 }
 
 async function collectLive(req: AuditRequest, live: LiveOptions, deps: AuditDeps): Promise<Collected> {
-  const { source, accountArg, cfg, window } = await openLiveSource(req, live, deps);
+  const { source, cached, accountArg, cfg, window } = await openLiveSource(req, live, deps);
   const gathered = await gather(source.posts, { path: accountArg.raw, accountArg, sourceAccount: source.account });
-  return { source, gathered, cfg, window, label: null };
+  return { source, gathered, cfg, window, label: null, cached };
 }
+
+/**
+ * The account's own posts as the inbound fetchers get them. A post served from the cache carries
+ * the reply count of the run that fetched it, which may be out of date: a post that had no replies
+ * then may have some now. Inbound fetchers skip posts whose count is 0 (Bluesky threads, Mastodon
+ * contexts), so the cached posts' counts are made unknown, and those posts are asked about. The
+ * cache saves timeline requests, not those (docs/cache.md).
+ */
+function ownPostsForInbound(posts: readonly Post[], cached: CachedSource | null): Post[] {
+  if (cached === null) return [...posts];
+  return posts.map((p) => (cached.fetchedIds.has(p.id) || p.replyCount == null ? p : { ...p, replyCount: null }));
+}
+
+/** Warnings of a cached source that come from the cache itself rather than the platform. */
+const CACHE_WARNING = /^(cache file |could not write cache file )/;
 
 /** What `social-audit fetch` saves: the posts file's text, and what to tell the user. */
 export interface FetchedFile {
@@ -232,6 +310,40 @@ export async function fetchToFile(req: AuditRequest, deps: AuditDeps): Promise<F
 
 /** Runs one audit, from a file or live, to a schema-valid report. Never prints. */
 export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Report> {
+  return (await auditWithConfig(req, deps)).report;
+}
+
+/** A report and the outcome of its assertions (the config's `assert` and `--fail-under`). */
+export interface CheckedAudit {
+  report: Report;
+  assertions: AssertionOutcome;
+}
+
+/**
+ * Runs one audit (see `runAudit`), then checks the report, comparison included, against the
+ * `assert` block in force for its account (the top level merged with its `accounts` entry) and
+ * `failUnder`. Never prints.
+ */
+export async function runCheckedAudit(req: AuditRequest, deps: AuditDeps, failUnder?: number): Promise<CheckedAudit> {
+  const { report, cfg } = await auditWithConfig(req, deps);
+  return { report, assertions: evaluateAssertions(report, cfg.assert ?? {}, failUnder) };
+}
+
+/** The comparison with the saved report of the same account, or a warning why there is none. */
+function comparisonFor(report: Report, compare: CompareWith): { comparison: Report['comparison'] } | { warning: string } {
+  const [only] = compare.reports;
+  if (compare.required && only !== undefined && compare.reports.length === 1) {
+    // compareReports throws a UsageError naming both accounts when they differ.
+    return { comparison: compareReports(report, only.report, only.schemaVersion) };
+  }
+  const match = compare.reports.filter((l) => sameAccount(report, l.report)).at(-1);
+  if (match === undefined) {
+    return { warning: `--compare: no report of this account in ${compare.reports[0]?.path ?? 'the file given'}; nothing to compare with` };
+  }
+  return { comparison: compareReports(report, match.report, match.schemaVersion) };
+}
+
+async function auditWithConfig(req: AuditRequest, deps: AuditDeps): Promise<{ report: Report; cfg: AccountConfig }> {
   let collected: Collected;
   if (req.input !== null) collected = await collectOffline({ ...req, input: req.input }, deps);
   else if (req.live) collected = await collectLive(req, req.live, deps);
@@ -248,7 +360,8 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
     if (req.input !== null) {
       if (req.inbound.length > 0) inboundRead = await readInboundFiles(req.inbound, deps);
     } else if (req.live) {
-      const fetched = await fetchInbound(account, gathered.posts.map((p) => p.post), window, req.live);
+      const own = ownPostsForInbound(gathered.posts.map((p) => p.post), collected.cached);
+      const fetched = await fetchInbound(account, own, window, req.live);
       if ('failed' in fetched) {
         warnings.push({ code: 'inbound-failed', message: `Inbound messages could not be fetched (${fetched.failed}); the report is outbound-only` });
       } else {
@@ -290,7 +403,9 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
   const scored = scoreAudit(measured, model);
   const recommendations = buildRecommendations(measured, scored, model, set);
 
-  for (const message of source.warnings) warnings.push({ code: 'input', message });
+  for (const message of source.warnings) {
+    warnings.push({ code: collected.cached !== null && CACHE_WARNING.test(message) ? 'cache' : 'input', message });
+  }
   const complete = source.stats.skipped === 0 && source.complete !== false;
   if (source.complete === false) {
     warnings.push({
@@ -369,6 +484,7 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
       duplicates: gathered.duplicates,
       requests: source.requests?.() ?? 0,
       fetchedAt: source.fetchedAt ?? null,
+      cache: cacheSummary(collected.cached?.cache ?? null),
     },
     window: { since: iso(window.sinceMs), until: iso(window.untilMs), timeZone: window.timeZone },
     counts: measured.counts,
@@ -397,7 +513,18 @@ export async function runAudit(req: AuditRequest, deps: AuditDeps): Promise<Repo
     recommendations,
     warnings,
   };
-  return ReportSchema.parse(report);
+  if (req.compare != null && req.compare.reports.length > 0) {
+    const compared = comparisonFor(report, req.compare);
+    if ('warning' in compared) warnings.push({ code: 'compare-missing', message: compared.warning });
+    else report.comparison = compared.comparison;
+  }
+  return { report: ReportSchema.parse(report), cfg };
+}
+
+/** The report's `source.cache`: what the cache did, without its file path. */
+function cacheSummary(outcome: CacheOutcome | null): Report['source']['cache'] {
+  if (outcome === null) return null;
+  return { status: outcome.status, requestsSaved: outcome.requestsSaved, postsFromCache: outcome.postsFromCache };
 }
 
 function iso(ms: number | null | undefined): string {

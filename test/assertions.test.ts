@@ -8,6 +8,7 @@ import {
 } from '../src/assertions.js';
 import type { Assertion } from '../src/config.js';
 import { ConfigSchema } from '../src/config.js';
+import { compareReports } from '../src/report/compare.js';
 import { visibleWidth } from '../src/report/width.js';
 import { goldenReport } from './helpers/saved-reports.js';
 
@@ -108,7 +109,9 @@ describe('evaluateAssertions: one assertion', () => {
   });
 
   it('reads a comparison path once the report carries one', () => {
-    const report = { ...goldenReport(), comparison: { score: { previous: 64, current: 59, delta: -5, direction: 'worse' } } };
+    const previous = goldenReport();
+    previous.score.value = 64;
+    const report = { ...goldenReport(), comparison: compareReports(goldenReport(), previous) };
     const [result] = evaluateAssertions(report, { 'comparison.score.delta': { min: -3 } }).results;
     expect(result?.message).toBe('comparison.score.delta -5 is below the minimum -3');
   });

@@ -54,6 +54,7 @@ const windowZone = (raw: Record<string, unknown>): string => {
 export const FIELDS_ADDED_SINCE_1_0: readonly AddedField[] = [
   { path: 'source.requests', fill: () => 0 },
   { path: 'source.fetchedAt', fill: () => null },
+  { path: 'source.cache', fill: () => null },
   { path: 'metrics.responseLatency.medianBusinessSeconds', fill: () => null },
   { path: 'metrics.responseLatency.p90BusinessSeconds', fill: () => null },
   { path: 'metrics.responseRate', fill: () => null },

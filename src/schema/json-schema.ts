@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigSchema } from '../config.js';
-import { ReportSchema, SCHEMA_VERSION } from './report.js';
+import { MultiReportSchema, ReportSchema, SCHEMA_VERSION } from './report.js';
 
 /** A JSON Schema document (draft 2020-12) as produced by `z.toJSONSchema`. */
 export type JsonSchema = Record<string, unknown>;
@@ -27,6 +27,21 @@ export function reportJsonSchema(): JsonSchema {
     title: 'social-audit report',
     description: 'The JSON report of social-audit (metrics.md §6). Ratios are in [0, 1], durations in seconds, instants ISO 8601.',
     $comment: `schemaVersion ${SCHEMA_VERSION}. Generated from ReportSchema (src/schema/report.ts) by npm run schema; do not edit.`,
+  });
+}
+
+/**
+ * JSON Schema (draft 2020-12) of the JSON of a run over several accounts (`{ schemaVersion,
+ * reports: [...] }`), generated from `MultiReportSchema` on the input side as the report's is.
+ * Each entry of `reports` is a full report or a failed account. Published as
+ * `schema/multi-report.schema.json`.
+ */
+export function multiReportJsonSchema(): JsonSchema {
+  return withHeader(z.toJSONSchema(MultiReportSchema, { target: 'draft-2020-12', io: 'input' }), {
+    title: 'social-audit report of several accounts',
+    description:
+      'The JSON of social-audit run over several accounts: one entry per account, a full report (see report.schema.json) or { account, error: { message, exitCode } }.',
+    $comment: `schemaVersion ${SCHEMA_VERSION}. Generated from MultiReportSchema (src/schema/report.ts) by npm run schema; do not edit.`,
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PlatformSchema } from '../model/post.js';
+import { ComparisonSchema } from '../report/compare.js';
 import { METRIC_IDS, ScoringModelSchema } from '../scoring/model.js';
 
 /**
@@ -73,6 +74,19 @@ export const ReportSchema = z.object({
     requests: Count,
     /** When the posts were fetched (a live fetch, or a saved one that says), else null. */
     fetchedAt: Instant.nullable(),
+    /**
+     * What the fetch cache did (docs/cache.md); null offline and with `--no-cache`. No file paths.
+     */
+    cache: z
+      .object({
+        /** `miss` no cache file; `hit` cached posts were used; `corrupt` a damaged file was removed and everything fetched again; `other-account` the handle now names another account, so everything was fetched again. */
+        status: z.enum(['miss', 'hit', 'corrupt', 'other-account']),
+        /** Timeline requests the cache saved: an estimate that errs low. */
+        requestsSaved: Count,
+        /** Posts of the fetched window served from the cache rather than fetched this run. */
+        postsFromCache: Count,
+      })
+      .nullable(),
   }),
   window: z.object({
     since: Instant,
@@ -222,5 +236,32 @@ export const ReportSchema = z.object({
     }),
   ),
   warnings: z.array(z.object({ code: z.string(), message: z.string() })),
+  /** Changes since an earlier report of the same account (`--compare`); absent without it. */
+  comparison: ComparisonSchema.nullable().optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;
+
+/** An account of a many-account run that could not be audited: as named, and why. */
+export const FailedAccountSchema = z.object({
+  /** The account as named on the command line or in the config's `accounts`. */
+  account: z.string(),
+  error: z.object({
+    /** The one-line message the single-account run would have printed. */
+    message: z.string(),
+    /** The exit code the single-account run would have ended with (metrics.md §7). */
+    exitCode: z.number().int(),
+  }),
+});
+export type FailedAccount = z.infer<typeof FailedAccountSchema>;
+
+/**
+ * The JSON of a run over several accounts (`social-audit @A @B`, or the config's `accounts`): one
+ * entry per account in the order named, a full report or the account's failure.
+ */
+export const MultiReportSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('social-audit'), version: z.string() }),
+  generatedAt: Instant,
+  reports: z.array(z.union([ReportSchema, FailedAccountSchema])),
+});
+export type MultiReport = z.infer<typeof MultiReportSchema>;

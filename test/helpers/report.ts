@@ -133,6 +133,7 @@ export function sampleReport(): Report {
       duplicates: 3,
       requests: 0,
       fetchedAt: null,
+      cache: null,
     },
     window: {
       since: '2025-10-01T07:00:00.000Z',

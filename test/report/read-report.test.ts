@@ -45,6 +45,7 @@ function firstOneZeroJson(): Record<string, unknown> {
   const source = raw.source as Record<string, unknown>;
   delete source.requests;
   delete source.fetchedAt;
+  delete source.cache;
   delete metrics.responseLatency?.medianBusinessSeconds;
   delete metrics.responseLatency?.p90BusinessSeconds;
   for (const key of ['responseRate', 'coverage', 'cannedReplies', 'peopleEngaged']) delete metrics[key];

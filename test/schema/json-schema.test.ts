@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/schema/report.js';
-import { configJsonSchema, formatJsonSchema, reportJsonSchema } from '../../src/schema/json-schema.js';
+import { configJsonSchema, formatJsonSchema, multiReportJsonSchema, reportJsonSchema } from '../../src/schema/json-schema.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,6 +18,7 @@ describe('published JSON Schemas', () => {
   it.each([
     ['schema/report.schema.json', reportJsonSchema],
     ['schema/config.schema.json', configJsonSchema],
+    ['schema/multi-report.schema.json', multiReportJsonSchema],
   ])('%s matches the zod schema', async (file, generate) => {
     expect(await committed(file), `${file} is out of date: run npm run schema`).toBe(formatJsonSchema(generate()));
   });
@@ -32,6 +33,14 @@ describe('published JSON Schemas', () => {
     expect(schema.required).toEqual(
       expect.arrayContaining(['schemaVersion', 'tool', 'account', 'source', 'window', 'counts', 'metrics', 'score', 'scoring', 'recommendations', 'warnings']),
     );
+  });
+
+  it('describes the JSON of several accounts: each entry a report or a failed account', () => {
+    const schema = multiReportJsonSchema();
+    expect(schema.$comment).toContain(`schemaVersion ${SCHEMA_VERSION}`);
+    expect(schema.required).toEqual(expect.arrayContaining(['schemaVersion', 'reports']));
+    const reports = (schema.properties as Record<string, { items?: { anyOf?: unknown[] } }>).reports;
+    expect(reports?.items?.anyOf).toHaveLength(2);
   });
 
   it('describes the config file, strict about unknown keys', () => {
