@@ -26,21 +26,24 @@ export interface PaginateOptions<C> {
 /**
  * The one pagination loop every live fetcher uses (style.md "Fetchers"): checks the abort signal
  * before each page, yields lazily, and stops when the cursor is missing or repeats, or once a
- * page reaches back past the window's start. A rate limit longer than `--max-wait` after the first
- * page ends the walk as partial (`onIncomplete`); on the first page it is an error, as there is
- * nothing to report.
+ * page reaches back past the window's start. A rate limit longer than `--max-wait` once some
+ * posts were read ends the walk as partial (`onIncomplete`); before any (on the first page, or
+ * after pages that came empty) it is an error, as there is nothing to report.
  */
 export async function* paginate<C>(opts: PaginateOptions<C>): AsyncGenerator<Post> {
   const key = opts.cursorKey ?? ((c: C) => JSON.stringify(c));
   const seen = new Set<string>();
   let cursor: C | null = null;
+  let yielded = 0;
   for (let page = 1; ; page++) {
     if (opts.signal?.aborted) throw new InterruptedError();
     let result: Page<C>;
     try {
       result = await opts.fetchPage(cursor);
     } catch (err) {
-      if (err instanceof RateLimitError && page > 1) {
+      // Why posts and not pages: pages may come empty with a cursor (X), and a report of nothing,
+      // marked partial, would read as "no activity" instead of "could not fetch" (README: exit 3).
+      if (err instanceof RateLimitError && yielded > 0) {
         opts.onIncomplete(err.message);
         return;
       }
@@ -57,6 +60,7 @@ export async function* paginate<C>(opts: PaginateOptions<C>): AsyncGenerator<Pos
       if (oldest === null || ms < oldest) oldest = ms;
     }
     opts.onPage?.({ page, posts: result.posts.length, oldestMs: oldest });
+    yielded += result.posts.length;
     yield* result.posts;
     if (result.next === null) return;
     if (oldest !== null && oldest < opts.sinceMs) return;

@@ -1,4 +1,5 @@
 import { setImmediate as nextLoopTurn, setTimeout as delay } from 'node:timers/promises';
+import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { Agent, request, type Dispatcher } from 'undici';
 import { InterruptedError, PlatformError } from '../errors.js';
 import type { Platform } from '../model/post.js';
@@ -73,6 +74,23 @@ export class ShapeError extends PlatformError {}
 const PLATFORM_NAME: Record<Platform, string> = { x: 'X', mastodon: 'Mastodon', bluesky: 'Bluesky' };
 const TOKEN_ENV: Record<Platform, string> = { x: 'X_BEARER_TOKEN', mastodon: 'MASTODON_TOKEN', bluesky: 'the token' };
 const RETRY_STATUS = new Set([408, 425, 500, 502, 503, 504]);
+/**
+ * Content codings this client can undo, announced in `Accept-Encoding`: a request without that
+ * header lets the server pick any coding (RFC 9110 §12.5.3), zstd included.
+ */
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+type Decoder = (bytes: Buffer, opts: { maxOutputLength: number }) => Buffer;
+const DECODERS: Record<string, readonly Decoder[]> = {
+  gzip: [gunzipSync],
+  'x-gzip': [gunzipSync],
+  // RFC 9110 §8.4.1.2: zlib-wrapped; some servers send raw deflate all the same.
+  deflate: [inflateSync, inflateRawSync],
+  br: [brotliDecompressSync],
+};
+/** The most a response body may hold, compressed or not: pages of these APIs are well under 1 MiB. */
+const MAX_BODY_BYTES = 64 * 2 ** 20;
+/** The code of the error that ends a body not complete within the timeout (stalled, or dripping). */
+const BODY_DEADLINE = 'BODY_DEADLINE';
 /** With no reset header at all, wait this long before trying a 429 again. */
 const DEFAULT_RATE_LIMIT_WAIT_MS = 60_000;
 
@@ -152,6 +170,8 @@ function describeNetworkError(code: string, timeout: string): string {
       return `no answer within ${timeout}`;
     case 'UND_ERR_BODY_TIMEOUT':
       return `the answer stalled for ${timeout}`;
+    case BODY_DEADLINE:
+      return `the answer was not complete within ${timeout}`;
     case 'ECONNREFUSED':
       return 'connection refused';
     case 'ENOTFOUND':
@@ -253,20 +273,22 @@ export class HttpClient {
       let status: number;
       let headers: Record<string, string>;
       let text: string;
+      /** A content coding the body claimed but that did not decode, for the "not JSON" message. */
+      let notDecoded: NotDecoded | null;
       try {
         this.requests += 1;
         this.onEvent({ type: 'request', endpoint: spec.endpoint, url: spec.url });
         const res = await request(spec.url, {
           method: 'GET',
           dispatcher: this.dispatcher,
-          headers: { accept: 'application/json', 'user-agent': 'social-audit', ...spec.headers },
+          headers: { accept: 'application/json', 'accept-encoding': ACCEPT_ENCODING, 'user-agent': 'social-audit', ...spec.headers },
           headersTimeout: this.timeoutMs,
           bodyTimeout: this.timeoutMs,
           ...(this.signal ? { signal: this.signal } : {}),
         });
         status = res.statusCode;
         headers = lowerHeaders(res.headers);
-        text = await res.body.text();
+        ({ text, notDecoded } = decodeBody(await readBody(res.body, this.timeoutMs, where), headers['content-encoding'], where));
         // Why: with one request per connection, undici hands a finished socket back to its pool
         // only a full event-loop turn after the response ends (client-h1.js onMessageComplete,
         // setImmediate). A request sent sooner would open a second connection; waiting one turn
@@ -274,6 +296,8 @@ export class HttpClient {
         await nextLoopTurn();
       } catch (err) {
         if (this.signal?.aborted) throw new InterruptedError();
+        // An answer too large, or that no content coding explains, is no network failure: asking again gets the same.
+        if (err instanceof PlatformError) throw err;
         const code = errorCode(err);
         if (attempt < this.tries) {
           await this.backoff(spec, attempt, `network error (${code})`);
@@ -291,7 +315,12 @@ export class HttpClient {
       const body = parseBody(text);
       if (status >= 200 && status < 300) {
         if (body === undefined) {
-          throw new ShapeError(`${where} answered with a body that is not JSON; the API may have changed or --api-url may point elsewhere`);
+          const coding = notDecoded === null ? '' : `content-encoding "${notDecoded.coding.slice(0, 40)}"`;
+          const labelled =
+            notDecoded === null ? '' : notDecoded.known ? ` (labelled ${coding}, which it is not)` : ` (in ${coding}, which social-audit cannot decode)`;
+          throw new ShapeError(
+            `${where} answered with a body that is not JSON${labelled}; the API may have changed or --api-url may point elsewhere`,
+          );
         }
         return { status, headers, body };
       }
@@ -384,6 +413,84 @@ function authError(spec: GetSpec, where: string, status: number, body: unknown):
     return new AuthError(`${where}: refused without a token (${detail}); the public API may have closed this endpoint to anonymous use, try again later`);
   }
   return new AuthError(`${where}: refused without a token (${detail}); set ${TOKEN_ENV[spec.platform]} to a token with read access`);
+}
+
+/**
+ * Reads a response body as bytes, within limits a real API page never comes near: the whole body
+ * within `timeoutMs` of the headers (undici's own body timeout is per chunk, so a server that
+ * drips a byte a second would otherwise keep a request open forever), and at most
+ * `MAX_BODY_BYTES`. Past the deadline the body is destroyed with a `BODY_DEADLINE` error, which
+ * the caller retries like any network failure; past the size it is a `ShapeError`.
+ */
+async function readBody(body: Dispatcher.ResponseData['body'], timeoutMs: number, where: string): Promise<Buffer> {
+  const timer = setTimeout(() => {
+    body.destroy(Object.assign(new Error(`the body did not finish within ${timeoutMs} ms`), { code: BODY_DEADLINE }));
+  }, timeoutMs);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      if (size > MAX_BODY_BYTES) {
+        body.destroy();
+        throw tooLarge(where);
+      }
+      chunks.push(bytes);
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function tooLarge(where: string): ShapeError {
+  return new ShapeError(
+    `${where} answered with more than ${MAX_BODY_BYTES / 2 ** 20} MiB, far more than any page of the API; --api-url may point elsewhere`,
+  );
+}
+
+/** A content coding that did not decode: one this client knows (the label lied), or another. */
+interface NotDecoded {
+  coding: string;
+  known: boolean;
+}
+
+/**
+ * The body's text, undoing the content codings the server applied (`gzip`, `deflate`, `br`, in
+ * the order listed, undone last first), as UTF-8 without a byte-order mark. undici's `request`
+ * does not decompress. A coding that does not decode (a proxy that already decompressed but kept
+ * the header, a label on plain bytes) or that this client does not know leaves the bytes as they
+ * came, and is returned as `notDecoded`: if the bytes are JSON they are read all the same, and
+ * if not, the caller's "not JSON" error names the label. Decompressing past `MAX_BODY_BYTES` (a
+ * gzip bomb) is a `ShapeError`.
+ */
+function decodeBody(raw: Buffer, contentEncoding: string | undefined, where: string): { text: string; notDecoded: NotDecoded | null } {
+  let bytes = raw;
+  const codings = (contentEncoding ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c !== '' && c !== 'identity');
+  let notDecoded: NotDecoded | null = null;
+  for (const coding of codings.reverse()) {
+    const decoders = DECODERS[coding] ?? [];
+    let decoded: Buffer | null = null;
+    for (const decode of decoders) {
+      try {
+        decoded = decode(bytes, { maxOutputLength: MAX_BODY_BYTES });
+        break;
+      } catch (err) {
+        if ((err as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge(where);
+      }
+    }
+    if (decoded === null) {
+      notDecoded = { coding, known: decoders.length > 0 };
+      break;
+    }
+    bytes = decoded;
+  }
+  const text = bytes.toString('utf8');
+  return { text: text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, notDecoded };
 }
 
 function parseBody(text: string): unknown {

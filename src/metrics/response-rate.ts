@@ -75,24 +75,33 @@ interface Answer {
   targetId: string;
 }
 
-/** Resolves an author to one key: the id when any known post gives it for the handle, else the handle. */
+/**
+ * Resolves an author to one key: the id when the known posts give one id for the handle, else the
+ * handle. A handle given with two ids (reused after a rename) names neither for certain, so it
+ * stays a handle: taking the last id learned would make the figures depend on the order posts
+ * were read.
+ */
 class AuthorKeys {
-  private readonly idByHandle = new Map<string, string>();
+  private readonly idsByHandle = new Map<string, Set<string>>();
 
   constructor(posts: Iterable<Post>) {
     for (const post of posts) this.learn(post.author);
   }
 
   learn(author: AuthorRef): void {
-    if (author.id !== null && author.handle !== null) this.idByHandle.set(normalizeHandle(author.handle), author.id);
+    if (author.id === null || author.handle === null) return;
+    const handle = normalizeHandle(author.handle);
+    const ids = this.idsByHandle.get(handle);
+    if (ids === undefined) this.idsByHandle.set(handle, new Set([author.id]));
+    else ids.add(author.id);
   }
 
   keyOf(author: AuthorRef): string | null {
     if (author.id !== null) return `id:${author.id}`;
     if (author.handle === null) return null;
     const handle = normalizeHandle(author.handle);
-    const id = this.idByHandle.get(handle);
-    return id === undefined ? `handle:${handle}` : `id:${id}`;
+    const ids = this.idsByHandle.get(handle);
+    return ids?.size === 1 ? `id:${[...ids][0] as string}` : `handle:${handle}`;
   }
 }
 

@@ -181,6 +181,14 @@ describe('paginate', () => {
     expect(incomplete).toEqual([]);
   });
 
+  it('a RateLimitError after pages that came empty (with a cursor) is thrown too: still nothing to report', async () => {
+    const limited = new RateLimitError('rate-limited', 0);
+    const { gen, asked, incomplete } = run([{ posts: [], next: 'c1' }, { posts: [], next: 'c2' }, limited]);
+    await expect(drain(gen)).rejects.toBe(limited);
+    expect(asked).toEqual([null, 'c1', 'c2']);
+    expect(incomplete).toEqual([]);
+  });
+
   it('any other error on a later page is thrown', async () => {
     const down = new PlatformError('X GET /2/users/:id/tweets kept failing (HTTP 503 after 4 tries); the platform may be down, try again later');
     const { gen, incomplete } = run([{ posts: posts(5 * HOUR), next: 'c1' }, down]);

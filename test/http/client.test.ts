@@ -346,7 +346,10 @@ describe('HttpClient: real waits', () => {
     expect(sleeps).toEqual([125]);
   }
 
-  /** A body that stalls: the body timeout, also when the dispatcher is passed in with long timeouts of its own. */
+  /**
+   * A body that stalls: the body must be complete within the timeout of its headers (a stall
+   * or a drip alike), also when the dispatcher is passed in with long timeouts of its own.
+   */
   async function bodyTimeout(): Promise<void> {
     const stall: Route = () => ({
       action: 'custom',
@@ -362,7 +365,7 @@ describe('HttpClient: real waits', () => {
     const err = await failure(client.getJson(xGet(server)));
     expect(err).toBeInstanceOf(PlatformError);
     expect(err.message).toBe(
-      `cannot get an answer from X ${ENDPOINT} after 2 tries (the answer stalled for 0.2 s, UND_ERR_BODY_TIMEOUT); check the network or --api-url, or raise --timeout`,
+      `cannot get an answer from X ${ENDPOINT} after 2 tries (the answer was not complete within 0.2 s, BODY_DEADLINE); check the network or --api-url, or raise --timeout`,
     );
     expect(server.count(PATH)).toBe(2);
     expect(sleeps).toEqual([125]);

@@ -463,6 +463,28 @@ describe('people behind the figures', () => {
     expect(measured?.people).toEqual({ wrote: 3, noAnswer: 2, asked: 3, askedNoAnswer: 2 });
     expect(measured?.rate).toEqual(compute(makeSet(own), makeCtx({ inbound })));
   });
+
+  it('a handle given with two ids (reused after a rename) stays a handle: the people do not depend on the order read', () => {
+    // @pete is id A in m1 (answered) and id B in b1 (a post that is no message); m2 names @pete
+    // alone (unanswered). Taking the last id learned made m2 A's (wrote 1, noAnswer 0) or B's
+    // (wrote 2, noAnswer 1) by the order of the posts. Now m2's author is the handle itself: two
+    // people wrote (A and @pete), one got no answer, in either order.
+    const A = person('pete', 'A-1');
+    const B = person('pete', 'B-2');
+    const m1 = msg('m1', 0, A);
+    const b1 = post(HOUR, { id: 'b1', author: B, text: 'Nice weather.' });
+    const m2 = msg('m2', 2 * HOUR, { id: null, handle: 'Pete' });
+    const own = [answer(30 * MINUTE, 'm1', 0, A)];
+    for (const others of [
+      [m1, b1, m2],
+      [b1, m1, m2],
+    ]) {
+      const inbound = selectInbound(others, { self, posts: own }, { window: WINDOW, fetchedAtMs: null, affiliates: [] });
+      const measured = measureResponses(makeSet(own), makeCtx({ inbound }));
+      expect(measured?.people).toEqual({ wrote: 2, noAnswer: 1, asked: 0, askedNoAnswer: 0 });
+      expect([measured?.rate.inbound, measured?.rate.answered]).toEqual([2, 1]);
+    }
+  });
 });
 
 describe('the X reference scenario (fixtures/x/v2: mentions M1-M4, replies R1-R3)', () => {
