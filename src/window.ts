@@ -120,6 +120,18 @@ export function monthWindow(value: string, zone: string): { sinceMs: number; unt
   return { sinceMs: zonedMidnight(zone, y, mo, 1), untilMs: zonedMidnight(zone, nextY, nextM, 1) };
 }
 
+/** The instants a report can hold: ISO 8601 with a four-digit year (`toISOString` writes `+010000-…` past 9999). */
+const FIRST_MS = Date.parse('0000-01-01T00:00:00.000Z');
+const LAST_MS = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** A window that ends after 9999 (`--until 9999-12-31` ends at 10000-01-01) or starts before year 0 is refused. */
+function assertRepresentable(sinceMs: number, untilMs: number): void {
+  if (sinceMs >= FIRST_MS && untilMs <= LAST_MS) return;
+  throw new UsageError(
+    `the window ${new Date(sinceMs).toISOString()} → ${new Date(untilMs).toISOString()} reaches outside the years 0000-9999 a report can hold; give dates up to 9999-12-30`,
+  );
+}
+
 /**
  * Resolves the window of metrics.md §1. `defaultUntilMs` is "now" for a live source and the newest
  * item's time plus 1 ms for a file (null when the file holds no items).
@@ -131,7 +143,9 @@ export function resolveWindow(opts: WindowOptions, defaultUntilMs: number | null
     if (opts.since !== undefined || opts.until !== undefined) {
       throw new UsageError('--month cannot be combined with --since or --until; use one or the other');
     }
-    return { ...monthWindow(opts.month, zone), timeZone: zone };
+    const month = monthWindow(opts.month, zone);
+    assertRepresentable(month.sinceMs, month.untilMs);
+    return { ...month, timeZone: zone };
   }
   const untilMs =
     opts.until !== undefined ? parseBound('--until', opts.until, zone) : (defaultUntilMs ?? null);
@@ -143,5 +157,6 @@ export function resolveWindow(opts: WindowOptions, defaultUntilMs: number | null
       `the window is empty: --since ${new Date(resolvedSince).toISOString()} is not before --until ${new Date(resolvedUntil).toISOString()}`,
     );
   }
+  assertRepresentable(resolvedSince, resolvedUntil);
   return { sinceMs: resolvedSince, untilMs: resolvedUntil, timeZone: zone };
 }

@@ -1,6 +1,6 @@
 import type { Evidence, Report } from '../schema/report.js';
 import type { MetricMeta } from './metric.js';
-import { normalizeText } from './self-promotion.js';
+import { ASCII_ONLY, normalizeText } from './self-promotion.js';
 import type { AuditItem, PostSet } from './types.js';
 
 /** `metrics.cannedReplies` (metrics.md §10); it has no score. */
@@ -41,6 +41,23 @@ const MENTION = /(?<![\p{L}\p{N}_])@[\p{L}\p{N}_.-]+(?:@[\p{L}\p{N}_-]+(?:\.[\p{
 const WORD = /[\p{L}\p{M}\p{N}]+(?:'[\p{L}\p{M}\p{N}]+)*/gu;
 /** A word holding a digit is a number: `12`, `1,500` (two words), `9am`, `2nd`, a case id `A1234`. */
 const HAS_DIGIT = /\p{N}/u;
+/*
+ * The same four patterns for ASCII-only text, where they match exactly the same. Every LINK match
+ * holds a `/` (`://`, or the path of a bare `host.tld/path`; `www.` alone is followed by `\S+`,
+ * which may not hold one, so `www.` is checked apart) and every MENTION match an `@`.
+ */
+const LINK_ASCII = /(?:https?:\/\/|www\.)\S+|(?<![A-Za-z0-9@._-])[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\/\S*/gi;
+const MENTION_ASCII = /(?<![A-Za-z0-9_])@[A-Za-z0-9_.-]+(?:@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+)?/g;
+const WORD_ASCII = /[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*/g;
+
+/** `HAS_DIGIT` for an ASCII word. */
+function hasAsciiDigit(word: string): boolean {
+  for (let i = 0; i < word.length; i += 1) {
+    const c = word.charCodeAt(i);
+    if (c >= 0x30 && c <= 0x39) return true;
+  }
+  return false;
+}
 
 /**
  * The words of a reply as templates are compared (metrics.md §10 "after removing mentions, links
@@ -54,8 +71,15 @@ const HAS_DIGIT = /\p{N}/u;
  *    a template's variable parts are ticket numbers, times and case ids as often as bare numbers.
  */
 export function templateWords(text: string): string[] {
-  const cleaned = normalizeText(text).replace(LINK, ' ').replace(MENTION, ' ');
-  return (cleaned.match(WORD) ?? []).filter((word) => !HAS_DIGIT.test(word));
+  const normalized = normalizeText(text);
+  // The same steps with ASCII-only patterns when the text is ASCII, where they match exactly the
+  // same (ASCII letters and digits are [a-z0-9], no mark is ASCII): `\p{…}` patterns are slow.
+  const ascii = ASCII_ONLY.test(normalized);
+  let cleaned = normalized;
+  if (cleaned.includes('/') || cleaned.includes('www.')) cleaned = cleaned.replace(ascii ? LINK_ASCII : LINK, ' ');
+  if (cleaned.includes('@')) cleaned = cleaned.replace(ascii ? MENTION_ASCII : MENTION, ' ');
+  const words = cleaned.match(ascii ? WORD_ASCII : WORD) ?? [];
+  return words.filter(ascii ? (word) => !hasAsciiDigit(word) : (word) => !HAS_DIGIT.test(word));
 }
 
 /**
@@ -218,24 +242,25 @@ function rarityRanks(documentFrequency: Int32Array): Int32Array {
  * scale tests); only sets that share their rarest grams without being near-duplicates cost extra
  * verifications.
  */
-function joinNearDuplicates(sets: readonly Int32Array[], gramCount: number, components: Components): void {
-  const documentFrequency = new Int32Array(gramCount);
-  for (const grams of sets) for (const gram of grams) documentFrequency[gram] = (documentFrequency[gram] as number) + 1;
-  const rank = rarityRanks(documentFrequency);
-  const records = sets.map((grams) => grams.map((gram) => rank[gram] as number).sort());
-
-  const sizeOf = (i: number): number => (records[i] as Int32Array).length;
-  const order = records.map((_, i) => i).filter((i) => sizeOf(i) > 0);
-  order.sort((a, b) => sizeOf(a) - sizeOf(b) || a - b);
+function joinNearDuplicates(records: Records, gramCount: number, components: Components): void {
+  const { grams, start, size, singles } = records;
+  const count = size.length;
+  const order: number[] = [];
+  for (let i = 0; i < count; i += 1) if ((size[i] as number) > 0) order.push(i);
+  order.sort((a, b) => (size[a] as number) - (size[b] as number) || a - b);
   const index: (Postings | undefined)[] = new Array<Postings | undefined>(gramCount);
-  const stamp = new Int32Array(sets.length).fill(-1);
+  const stamp = new Int32Array(count).fill(-1);
 
   for (const x of order) {
-    const rx = records[x] as Int32Array;
-    const minSize = minPartnerSize(rx.length);
-    const prefix = rx.length - minSize + 1;
-    for (let p = 0; p < prefix; p += 1) {
-      const postings = index[rx[p] as number];
+    const sx = size[x] as number;
+    const from = start[x] as number;
+    const shared = (start[x + 1] as number) - from;
+    const minSize = minPartnerSize(sx);
+    // The prefixes of the description, over the whole ordered set; its first `singles` grams
+    // are held by no other set, so only the shared grams after them are probed and indexed.
+    const probe = Math.min(shared, sx - minSize + 1 - (singles[x] as number));
+    for (let p = 0; p < probe; p += 1) {
+      const postings = index[grams[from + p] as number];
       if (postings === undefined) continue;
       mergeStaleBuckets(postings, components);
       for (const [key, bucket] of postings) {
@@ -243,7 +268,7 @@ function joinNearDuplicates(sets: readonly Int32Array[], gramCount: number, comp
         let k = 0;
         while (k < bucket.length) {
           const y = bucket[k] as number;
-          if (sizeOf(y) < minSize) {
+          if ((size[y] as number) < minSize) {
             bucket[k] = bucket[bucket.length - 1] as number;
             bucket.pop();
             continue;
@@ -251,8 +276,8 @@ function joinNearDuplicates(sets: readonly Int32Array[], gramCount: number, comp
           k += 1;
           if (stamp[y] === x) continue;
           stamp[y] = x;
-          const { inter, union } = overlap(rx, records[y] as Int32Array);
-          if (similarEnough(inter, union)) {
+          const inter = sharedCount(grams, from, shared, start[y] as number, (start[y + 1] as number) - (start[y] as number));
+          if (similarEnough(inter, sx + (size[y] as number) - inter)) {
             components.union(x, y);
             break;
           }
@@ -261,15 +286,48 @@ function joinNearDuplicates(sets: readonly Int32Array[], gramCount: number, comp
       }
     }
     const root = components.find(x);
-    const indexPrefix = rx.length - minIndexedOverlap(rx.length) + 1;
-    for (let p = 0; p < indexPrefix; p += 1) {
-      const gram = rx[p] as number;
+    const indexed = Math.min(shared, sx - minIndexedOverlap(sx) + 1 - (singles[x] as number));
+    for (let p = 0; p < indexed; p += 1) {
+      const gram = grams[from + p] as number;
       const postings = (index[gram] ??= new Map());
       const bucket = postings.get(root);
       if (bucket === undefined) postings.set(root, [x]);
       else bucket.push(x);
     }
   }
+}
+
+/** Size of the intersection of two ascending runs of distinct values in `grams` (one merge pass). */
+function sharedCount(grams: Int32Array, a: number, aLength: number, b: number, bLength: number): number {
+  let i = a;
+  let j = b;
+  const aEnd = a + aLength;
+  const bEnd = b + bLength;
+  let inter = 0;
+  while (i < aEnd && j < bEnd) {
+    const x = grams[i] as number;
+    const y = grams[j] as number;
+    if (x === y) {
+      inter += 1;
+      i += 1;
+      j += 1;
+    } else if (x < y) i += 1;
+    else j += 1;
+  }
+  return inter;
+}
+
+/**
+ * The distinct sets as the join reads them, in one array (a few hundred thousand sets are a few
+ * arrays, not a few hundred thousand): set `r` holds `size[r]` distinct grams, of which
+ * `singles[r]` no other input holds (they can never be shared, so they are only counted), and
+ * `grams[start[r] .. start[r + 1])` are its other grams as ranks, ascending.
+ */
+interface Records {
+  grams: Int32Array;
+  start: Int32Array;
+  size: Int32Array;
+  singles: Int32Array;
 }
 
 /**
@@ -283,46 +341,252 @@ function joinNearDuplicates(sets: readonly Int32Array[], gramCount: number, comp
  */
 export function clusterNearDuplicates(sets: readonly (readonly string[])[]): number[] {
   const gramId = new Map<string, number>();
-  const distinct: Int32Array[] = [];
-  const distinctOf = new Int32Array(sets.length);
-  const byKey = new Map<string, number>();
-  sets.forEach((grams, i) => {
-    if (grams.length === 0) {
-      distinctOf[i] = -1;
-      return;
-    }
-    const key = grams.join('\n');
-    let d = byKey.get(key);
-    if (d === undefined) {
-      d = distinct.length;
-      byKey.set(key, d);
-      distinct.push(
-        Int32Array.from(grams, (gram) => {
-          let id = gramId.get(gram);
-          if (id === undefined) {
-            id = gramId.size;
-            gramId.set(gram, id);
-          }
-          return id;
-        }),
-      );
-    }
-    distinctOf[i] = d;
-  });
+  const keys = new GramKeys();
+  for (const grams of sets) {
+    keys.add(
+      grams.map((gram) => {
+        let id = gramId.get(gram);
+        if (id === undefined) {
+          id = gramId.size;
+          gramId.set(gram, id);
+        }
+        return id;
+      }),
+    );
+  }
+  return clusterKeys(keys);
+}
 
-  const components = new Components(distinct.length);
-  joinNearDuplicates(distinct, gramId.size, components);
+/**
+ * The grams of every input as numbers (keys), each input's distinct keys in one run: a
+ * `Float64Array` that grows, not an array per input. Keys are exact integers below 2^53.
+ */
+class GramKeys {
+  keys = new Float64Array(4096);
+  length = 0;
+  /** Where each input's run starts; one more entry than inputs. */
+  readonly starts: number[] = [0];
+  private scratch = new Float64Array(64);
 
+  /** Adds one input's grams (any order, repeats allowed). */
+  add(grams: readonly number[]): void {
+    if (grams.length > this.scratch.length) this.scratch = new Float64Array(grams.length * 2);
+    const sorted = this.scratch.subarray(0, grams.length);
+    for (let i = 0; i < grams.length; i += 1) sorted[i] = grams[i] as number;
+    sorted.sort();
+    if (this.length + grams.length > this.keys.length) {
+      const bigger = new Float64Array(Math.max(this.keys.length * 2, this.length + grams.length));
+      bigger.set(this.keys.subarray(0, this.length));
+      this.keys = bigger;
+    }
+    for (let i = 0; i < sorted.length; i += 1) {
+      const key = sorted[i] as number;
+      if (i > 0 && key === sorted[i - 1]) continue;
+      this.keys[this.length++] = key;
+    }
+    this.starts.push(this.length);
+  }
+}
+
+/**
+ * The rank of each shared key, in an open-addressing hash table (keys are exact integers below
+ * 2^53, hashed from their high and low 32 bits): one lookup per gram of every input.
+ */
+class KeyRanks {
+  private readonly keys: Float64Array;
+  private readonly ranks: Int32Array;
+  private readonly mask: number;
+
+  constructor(keys: Float64Array, ranks: Int32Array) {
+    let capacity = 16;
+    while (capacity < keys.length * 2) capacity *= 2;
+    this.keys = new Float64Array(capacity).fill(-1);
+    this.ranks = new Int32Array(capacity);
+    this.mask = capacity - 1;
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as number;
+      let slot = hashKey(key) & this.mask;
+      while (this.keys[slot] !== -1) slot = (slot + 1) & this.mask;
+      this.keys[slot] = key;
+      this.ranks[slot] = ranks[i] as number;
+    }
+  }
+
+  /** The key's rank, or -1 when no other input holds it. */
+  get(key: number): number {
+    let slot = hashKey(key) & this.mask;
+    for (;;) {
+      const found = this.keys[slot] as number;
+      if (found === key) return this.ranks[slot] as number;
+      if (found === -1) return -1;
+      slot = (slot + 1) & this.mask;
+    }
+  }
+}
+
+function hashKey(key: number): number {
+  const low = key >>> 0;
+  const high = Math.floor(key / 4294967296) >>> 0;
+  let h = Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * `clusterNearDuplicates` over keyed grams. A key's document frequency is the number of inputs
+ * holding it (one sort of all keys); keys held by one input only are never shared, so they are
+ * only counted (most grams of free text), and the others become ranks ordered rarest first.
+ */
+function clusterKeys(input: GramKeys): number[] {
+  const inputs = input.starts.length - 1;
+  const all = input.keys.subarray(0, input.length);
+  const sorted = Float64Array.from(all).sort();
+  const sharedKeys: number[] = [];
+  const frequency: number[] = [];
+  for (let i = 0; i < sorted.length; ) {
+    let j = i + 1;
+    while (j < sorted.length && sorted[j] === sorted[i]) j += 1;
+    if (j - i >= 2) {
+      sharedKeys.push(sorted[i] as number);
+      frequency.push(j - i);
+    }
+    i = j;
+  }
+  const keyList = Float64Array.from(sharedKeys);
+  const ranks = new KeyRanks(keyList, rarityRanks(Int32Array.from(frequency)));
+
+  // The distinct records: an input with a gram of its own is distinct from every other; inputs
+  // made only of shared grams are merged when equal (by a hash, then in full).
+  const recordOf = new Int32Array(inputs).fill(-1);
+  const grams: number[] = [];
+  const start: number[] = [0];
+  const size: number[] = [];
+  const singles: number[] = [];
+  const byHash = new Map<number, number | number[]>();
+  let buffer = new Int32Array(64);
+  for (let i = 0; i < inputs; i += 1) {
+    const from = input.starts[i] as number;
+    const to = input.starts[i + 1] as number;
+    if (to === from) continue;
+    if (to - from > buffer.length) buffer = new Int32Array((to - from) * 2);
+    let n = 0;
+    for (let k = from; k < to; k += 1) {
+      const r = ranks.get(all[k] as number);
+      if (r !== -1) buffer[n++] = r;
+    }
+    const scratch = buffer.subarray(0, n).sort();
+    const own = to - from - scratch.length;
+    if (own === 0) {
+      let hash = scratch.length;
+      for (const r of scratch) hash = Math.imul(hash ^ r, 0x01000193) >>> 0;
+      const seen = byHash.get(hash);
+      const same = seen === undefined ? -1 : (typeof seen === 'number' ? [seen] : seen).find((d) => sameRun(grams, start, d, scratch));
+      if (same !== undefined && same !== -1) {
+        recordOf[i] = same;
+        continue;
+      }
+      const d = size.length;
+      if (seen === undefined) byHash.set(hash, d);
+      else if (typeof seen === 'number') byHash.set(hash, [seen, d]);
+      else seen.push(d);
+    }
+    recordOf[i] = size.length;
+    for (const r of scratch) grams.push(r);
+    start.push(grams.length);
+    size.push(to - from);
+    singles.push(own);
+  }
+  byHash.clear();
+
+  const records: Records = {
+    grams: Int32Array.from(grams),
+    start: Int32Array.from(start),
+    size: Int32Array.from(size),
+    singles: Int32Array.from(singles),
+  };
+  const components = new Components(size.length);
+  joinNearDuplicates(records, keyList.length, components);
   const labelOfRoot = new Map<number, number>();
-  return sets.map((_, i) => {
-    const d = distinctOf[i] as number;
-    if (d === -1) return i;
+  const labels = new Array<number>(inputs);
+  for (let i = 0; i < inputs; i += 1) {
+    const d = recordOf[i] as number;
+    if (d === -1) {
+      labels[i] = i;
+      continue;
+    }
     const root = components.find(d);
     const label = labelOfRoot.get(root);
-    if (label !== undefined) return label;
-    labelOfRoot.set(root, i);
-    return i;
-  });
+    if (label !== undefined) labels[i] = label;
+    else {
+      labelOfRoot.set(root, i);
+      labels[i] = i;
+    }
+  }
+  return labels;
+}
+
+/** Whether record `d`'s shared grams are exactly `run` (both ascending). */
+function sameRun(grams: readonly number[], start: readonly number[], d: number, run: Int32Array): boolean {
+  const from = start[d] as number;
+  if ((start[d + 1] as number) - from !== run.length) return false;
+  for (let i = 0; i < run.length; i += 1) if (grams[from + i] !== run[i]) return false;
+  return true;
+}
+
+/** Word ids below this make exact integer keys of 3-grams: 3 × 17 bits (plus a key space for 1-grams) stay below 2^53. */
+const WORD_SPAN = 2 ** 17;
+const UNIGRAM_BASE = 2 ** 51;
+const WIDE_BASE = 2 ** 52;
+
+/**
+ * Keys of the grams of texts' words (what `templateGrams` gives, without a string per gram):
+ * words get ids; a 3-gram's key is its three word ids in one integer, a 1-gram's (texts under 3
+ * words) its word's id in a key space of its own, so a 1-gram never equals a 3-gram. Two grams
+ * get the same key exactly when `templateGrams` gives the same string for them (words hold no
+ * space). Past 2^17 distinct words, grams with a later word are keyed through a string instead.
+ */
+class GramKeyer {
+  private readonly words = new Map<string, number>();
+  private readonly wide = new Map<string, number>();
+
+  of(words: readonly string[]): number[] {
+    const keys: number[] = [];
+    if (words.length < GRAM) {
+      for (const word of words) {
+        const a = this.word(word);
+        keys.push(a < WORD_SPAN ? UNIGRAM_BASE + a : this.wideKey(`${a}`));
+      }
+      return keys;
+    }
+    let a = this.word(words[0] as string);
+    let b = this.word(words[1] as string);
+    for (let i = 2; i < words.length; i += 1) {
+      const c = this.word(words[i] as string);
+      keys.push(a < WORD_SPAN && b < WORD_SPAN && c < WORD_SPAN ? (a * WORD_SPAN + b) * WORD_SPAN + c : this.wideKey(`${a} ${b} ${c}`));
+      a = b;
+      b = c;
+    }
+    return keys;
+  }
+
+  private word(word: string): number {
+    let id = this.words.get(word);
+    if (id === undefined) {
+      id = this.words.size;
+      this.words.set(word, id);
+    }
+    return id;
+  }
+
+  private wideKey(gram: string): number {
+    let id = this.wide.get(gram);
+    if (id === undefined) {
+      id = this.wide.size;
+      this.wide.set(gram, id);
+    }
+    return WIDE_BASE + id;
+  }
 }
 
 /** A reply to another account with its cleaned form (its words after cleaning, in order). */
@@ -383,38 +647,47 @@ function describeTemplate(members: readonly Candidate[]): CannedTemplate {
  *   up to 3 newest replies as evidence.
  */
 export function computeCannedReplies(set: PostSet): CannedRepliesMeasurement {
-  const candidates: Candidate[] = [];
-  const sets: string[][] = [];
+  const candidates: AuditItem[] = [];
+  const keyer = new GramKeyer();
+  const keys = new GramKeys();
   for (const item of set.items) {
     if (item.kind !== 'reply' || item.toSelf) continue;
-    const words = templateWords(item.post.text);
-    candidates.push({ item, form: words.join(' ') });
-    sets.push(templateGrams(words));
+    candidates.push(item);
+    keys.add(keyer.of(templateWords(item.post.text)));
   }
   const replies = candidates.length;
 
-  const clusters = new Map<number, Candidate[]>();
-  clusterNearDuplicates(sets).forEach((label, i) => {
-    const candidate = candidates[i] as Candidate;
+  // Labels are input indices; only clusters of two or more replies are gathered (most replies
+  // are in none).
+  const labels = clusterKeys(keys);
+  const sizes = new Int32Array(labels.length);
+  for (const label of labels) sizes[label] = (sizes[label] as number) + 1;
+  const clusters = new Map<number, AuditItem[]>();
+  labels.forEach((label, i) => {
+    if ((sizes[label] as number) < 2) return;
+    const candidate = candidates[i] as AuditItem;
     const cluster = clusters.get(label);
     if (cluster === undefined) clusters.set(label, [candidate]);
     else cluster.push(candidate);
   });
 
   let canned = 0;
-  const templates: { template: CannedTemplate; firstMs: number }[] = [];
+  const templates: { members: AuditItem[]; firstMs: number }[] = [];
   for (const members of clusters.values()) {
     if (members.length < 2) continue;
     canned += members.length;
-    const firstMs = members.reduce((min, m) => Math.min(min, m.item.ms), Infinity);
-    templates.push({ template: describeTemplate(members), firstMs });
+    const firstMs = members.reduce((min, m) => Math.min(min, m.ms), Infinity);
+    templates.push({ members, firstMs });
   }
-  templates.sort((a, b) => b.template.count - a.template.count || a.firstMs - b.firstMs);
+  templates.sort((a, b) => b.members.length - a.members.length || a.firstMs - b.firstMs);
 
   return {
     share: replies === 0 ? null : canned / replies,
     canned,
     replies,
-    templates: templates.slice(0, TEMPLATE_LIMIT).map((t) => t.template),
+    // Only the templates cited are described (their cleaned forms worked out again).
+    templates: templates
+      .slice(0, TEMPLATE_LIMIT)
+      .map((t) => describeTemplate(t.members.map((item) => ({ item, form: templateWords(item.post.text).join(' ') })))),
   };
 }

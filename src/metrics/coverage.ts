@@ -1,6 +1,7 @@
 import type { Report } from '../schema/report.js';
 import { hourOfWeek, isBusinessTime } from './business-clock.js';
 import type { MetricMeta } from './metric.js';
+import { zoneOffsetMs } from '../window.js';
 import type { MetricContext, PostSet } from './types.js';
 
 /** `metrics.coverage` (metrics.md §10); it has no score. */
@@ -28,12 +29,47 @@ function emptyGrid(): number[][] {
  */
 export function countByHourOfWeek(instantsMs: Iterable<number>, zone: string): HourOfWeekCounts {
   const grid = emptyGrid();
+  const offsetOf = dayOffsets(zone);
   for (const ms of instantsMs) {
-    const [day, hour] = hourOfWeek(ms, zone);
+    const offset = offsetOf(ms);
+    const [day, hour] = offset === null ? hourOfWeek(ms, zone) : wallHourOfWeek(ms + offset);
     const row = grid[day] as number[];
     row[hour] = (row[hour] as number) + 1;
   }
   return grid;
+}
+
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The zone's offset at an instant, looked up once per UTC day instead of once per instant (the
+ * time-zone lookup is by far the slowest step for a history of hundreds of thousands of
+ * replies): when the offset is the same at a day's first and last millisecond, it is the offset
+ * of the whole day, as no zone changes its offset twice within one day. A day whose ends differ
+ * holds a transition: null, and the caller asks the zone for that instant (`hourOfWeek`).
+ */
+function dayOffsets(zone: string): (ms: number) => number | null {
+  const days = new Map<number, number | null>();
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let offset = days.get(day);
+    if (offset === undefined) {
+      const start = day * DAY_MS;
+      const first = zoneOffsetMs(zone, start);
+      offset = first === zoneOffsetMs(zone, start + DAY_MS - 1) ? first : null;
+      days.set(day, offset);
+    }
+    return offset;
+  };
+}
+
+/** `hourOfWeek` of a wall-clock time written as UTC epoch ms: Monday = 0, hours 0-23. */
+function wallHourOfWeek(wallMs: number): [day: number, hour: number] {
+  const days = Math.floor(wallMs / DAY_MS);
+  // 1970-01-01 was a Thursday: day 3 of a Monday-first week.
+  const day = (((days + 3) % 7) + 7) % 7;
+  return [day, Math.floor((wallMs - days * DAY_MS) / HOUR_MS)];
 }
 
 /**

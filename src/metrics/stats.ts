@@ -4,7 +4,7 @@
  */
 
 /** Median of ascending values; an even count takes the mean of the two middle values. */
-export function median(sorted: readonly number[]): number {
+export function median(sorted: ArrayLike<number>): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('median of no values');
   const mid = Math.floor(n / 2);
@@ -18,7 +18,7 @@ export function median(sorted: readonly number[]): number {
  * `0.9 * n` carries the binary rounding error of 0.9).
  * @param percent whole percent in [1, 100], e.g. 90 for p90
  */
-export function nearestRank(sorted: readonly number[], percent: number): number {
+export function nearestRank(sorted: ArrayLike<number>, percent: number): number {
   const n = sorted.length;
   if (n === 0) throw new RangeError('percentile of no values');
   if (!Number.isInteger(percent) || percent < 1 || percent > 100) throw new RangeError(`bad percent ${percent}`);

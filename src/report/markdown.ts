@@ -82,7 +82,19 @@ function value(report: Report, id: MetricId): string {
 
 /** A quote of untrusted text, escaped, cut to {@link QUOTE_LIMIT} characters. */
 function quote(text: string): string {
-  return `“${md(text.length > QUOTE_LIMIT ? `${[...text].slice(0, QUOTE_LIMIT - 1).join('')}…` : text)}”`;
+  return `“${md(text.length > QUOTE_LIMIT ? `${firstCodePoints(text, QUOTE_LIMIT - 1)}…` : text)}”`;
+}
+
+/** The first `n` code points of `text`, without splitting the whole text (a post can be megabytes long). */
+function firstCodePoints(text: string, n: number): string {
+  let end = 0;
+  let count = 0;
+  for (const ch of text) {
+    if (count === n) break;
+    end += ch.length;
+    count += 1;
+  }
+  return text.slice(0, end);
 }
 
 /** A link to a cited post, or its escaped id when the URL is not http(s). */

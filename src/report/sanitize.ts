@@ -8,6 +8,8 @@
  * ctlseqs (https://invisible-island.net/xterm/ctlseqs/ctlseqs.html) for OSC terminators.
  */
 
+import { graphemeClusters } from '../util/graphemes.js';
+
 /**
  * Control strings: OSC (`ESC ]`, C1 U+009D), DCS (`ESC P`, U+0090), SOS (`ESC X`, U+0098),
  * PM (`ESC ^`, U+009E) and APC (`ESC _`, U+009F), ended by ST (`ESC \` or U+009C) or BEL.
@@ -57,8 +59,6 @@ export function sanitizeForTerminal(text: string): string {
     .trim();
 }
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
 /** Number of Unicode code points in `text` (a surrogate pair counts once). */
 export function codePointLength(text: string): number {
   let n = 0;
@@ -78,7 +78,7 @@ export function truncate(text: string, width: number): string {
   if (codePointLength(text) <= width) return text;
   let out = '';
   let used = 0;
-  for (const { segment } of graphemes.segment(text)) {
+  for (const segment of graphemeClusters(text)) {
     const size = codePointLength(segment);
     if (used + size > width - 1) break;
     out += segment;

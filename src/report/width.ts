@@ -3,10 +3,11 @@
  * reporter to keep every line within the requested width whatever the post text holds.
  */
 
+import { graphemeClusters } from '../util/graphemes.js';
+
 /** SGR and other CSI sequences (what chalk and cli-table3 emit), ignored when measuring. */
 const CSI = /\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]/g;
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
 /**
  * East Asian Wide and Fullwidth ranges (Unicode UAX #11), the common blocks: Hangul Jamo, CJK
@@ -56,7 +57,7 @@ export function stripAnsi(text: string): string {
  */
 export function visibleWidth(text: string): number {
   let width = 0;
-  for (const { segment } of graphemes.segment(stripAnsi(text))) width += graphemeWidth(segment);
+  for (const segment of graphemeClusters(stripAnsi(text))) width += graphemeWidth(segment);
   return width;
 }
 
@@ -66,16 +67,15 @@ export function visibleWidth(text: string): number {
  */
 export function truncateToWidth(text: string, columns: number): string {
   if (columns <= 0) return '';
-  if (visibleWidth(text) <= columns) return text;
-  let out = '';
+  // One pass that stops as soon as the text is known not to fit: a post can be megabytes long.
+  let fits = 0; // code units of the longest prefix within `columns - 1` columns
   let used = 0;
-  for (const { segment } of graphemes.segment(text)) {
-    const w = graphemeWidth(segment);
-    if (used + w > columns - 1) break;
-    out += segment;
-    used += w;
+  for (const segment of graphemeClusters(text)) {
+    used += graphemeWidth(segment);
+    if (used > columns) return `${text.slice(0, fits).trimEnd()}…`;
+    if (used <= columns - 1) fits += segment.length;
   }
-  return `${out.trimEnd()}…`;
+  return text;
 }
 
 /** Split a word wider than `columns` into pieces of at most `columns` columns. */
@@ -83,7 +83,7 @@ function splitWord(word: string, columns: number): string[] {
   const pieces: string[] = [];
   let piece = '';
   let used = 0;
-  for (const { segment } of graphemes.segment(word)) {
+  for (const segment of graphemeClusters(word)) {
     const w = graphemeWidth(segment);
     if (used + w > columns && piece !== '') {
       pieces.push(piece);

@@ -15,6 +15,11 @@ export interface TestZipEntry {
   declaredSize?: number;
   /** CRC-32 to declare instead of the real one. */
   crc?: number;
+  /**
+   * The entry's body already deflated (a zip bomb built by hand), written as it is with method 8;
+   * give `crc` and `declaredSize` for what it inflates to (`data` is then not used).
+   */
+  deflated?: Buffer;
 }
 
 export interface TestZipOptions {
@@ -35,7 +40,7 @@ export function buildZip(entries: readonly TestZipEntry[], options: TestZipOptio
   for (const entry of entries) {
     const raw = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data;
     const method = entry.method ?? 8;
-    const body = method === 8 ? deflateRawSync(raw) : raw;
+    const body = entry.deflated ?? (method === 8 ? deflateRawSync(raw) : raw);
     const name = Buffer.from(entry.name, 'utf8');
     const crc = entry.crc ?? crc32(raw);
     const size = entry.declaredSize ?? raw.length;

@@ -22,9 +22,43 @@ const EMPTY_ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x05, 0x06]);
 const GZIP_MAGIC = Buffer.from([0x1f, 0x8b]);
 const BOM = '\uFEFF';
 
-function decodeUtf8(data: Uint8Array): string {
+/**
+ * The text of a file. JSON is UTF-8 (RFC 8259 §8.1), and a leading UTF-8 BOM is dropped; bytes
+ * that are not UTF-8 become U+FFFD, so one bad byte inside a post's text costs that character,
+ * not the file. A file that starts with a UTF-16 byte order mark (what Windows PowerShell's `>`
+ * and Notepad's "Unicode" write) is decoded as UTF-16 instead of failing as garbled JSON.
+ */
+export function decodeText(data: Uint8Array): string {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) return new TextDecoder('utf-16le').decode(data.subarray(2));
+  if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) return new TextDecoder('utf-16be').decode(data.subarray(2));
   const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(data);
   return text.startsWith(BOM) ? text.slice(1) : text;
+}
+
+/** The longest string V8 makes, in UTF-16 units (2^29 - 24): a hair under the 512 MiB limit. */
+const MAX_STRING_LENGTH = 0x1fffffe8;
+
+function tooMuchText(path: string, what: string, bytes: number): InputError {
+  const mib = Math.ceil(bytes / (1024 * 1024)).toLocaleString('en-US');
+  return new InputError(path, `${what}is ${mib} MiB, more text than this tool can hold at once; check that you passed the right file`);
+}
+
+/**
+ * `decodeText` for a file or entry the user named (`what` prefixes the problem, `entry "…" `):
+ * bytes that cannot become one string (a 512 MiB entry is 24 bytes over what V8 can hold) are an
+ * `InputError` that names it, not a crash.
+ */
+function decodeFor(path: string, what: string, data: Uint8Array): string {
+  const utf16 = data.length >= 2 && ((data[0] === 0xff && data[1] === 0xfe) || (data[0] === 0xfe && data[1] === 0xff));
+  if ((utf16 ? data.length / 2 : data.length) > MAX_STRING_LENGTH) throw tooMuchText(path, what, data.length);
+  try {
+    return decodeText(data);
+  } catch (cause) {
+    if (cause instanceof RangeError || /string longer than/i.test(String((cause as Error)?.message))) {
+      throw tooMuchText(path, what, data.length);
+    }
+    throw cause;
+  }
 }
 
 function tooLarge(path: string, bytes: number, limit: number): InputError {
@@ -89,7 +123,7 @@ function openFile(path: string, size: number, limits: ZipLimits): InputTree {
     async readText(entry) {
       if (entry !== name) throw new InputError(path, `has no entry "${entry}" (it is a single file)`);
       if (size > limits.maxEntryBytes) throw tooLarge(path, size, limits.maxEntryBytes);
-      return decodeUtf8(await readFile(path));
+      return decodeFor(path, '', await readFile(path));
     },
   };
 }
@@ -136,7 +170,7 @@ async function openDir(root: string, limits: ZipLimits): Promise<InputTree> {
       try {
         const { size } = await stat(file);
         if (size > limits.maxEntryBytes) throw tooLarge(file, size, limits.maxEntryBytes);
-        return decodeUtf8(await readFile(file));
+        return decodeFor(file, '', await readFile(file));
       } catch (cause) {
         if (cause instanceof InputError) throw cause;
         throw new InputError(file, 'cannot be read; check that it exists and its permissions', { cause });
@@ -160,7 +194,11 @@ async function openZip(path: string, size: number, limits: ZipLimits): Promise<I
     async readText(name) {
       const entry = byName.get(name);
       if (!entry) throw new InputError(path, `has no entry "${name}"`);
-      return decodeUtf8(await readZipEntry(path, entry, limits, budget));
+      // Refused before inflating when even its declared size cannot become one string.
+      if (entry.uncompressedSize > MAX_STRING_LENGTH && entry.uncompressedSize <= limits.maxEntryBytes) {
+        throw tooMuchText(path, `entry "${name}" `, entry.uncompressedSize);
+      }
+      return decodeFor(path, `entry "${name}" `, await readZipEntry(path, entry, limits, budget));
     },
   };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import { atUriAuthority, atUriRkey } from '../../ids.js';
 import type { AccountInfo, AuthorRef, Post, PostRef } from '../../model/post.js';
-import { toInstant } from '../instant.js';
+import { plausibleInstant, toInstant } from '../instant.js';
 import { newReadStats, recordSkip, type InputSource } from '../types.js';
 
 /**
@@ -109,6 +109,11 @@ function authorOfUri(uri: string): AuthorRef {
   return authority.startsWith('did:') ? { id: authority, handle: null } : { id: null, handle: authority };
 }
 
+/** A Bluesky time as a canonical instant when it is readable and plausible (`isPlausibleMs`), else null. */
+function bskyTime(value: unknown): string | null {
+  return plausibleInstant('bluesky', toInstant(value));
+}
+
 function isPostUri(uri: string): boolean {
   return uri.startsWith('at://') && uri.split('/')[3] === POST_COLLECTION;
 }
@@ -134,7 +139,7 @@ function refFromView(view: unknown, uri: string, recordKey: 'record' | 'value'):
     id: uri,
     url: bskyPostUrl(uri, author.handle),
     author,
-    createdAt: isRecord(record) ? toInstant(record.createdAt) : null,
+    createdAt: isRecord(record) ? bskyTime(record.createdAt) : null,
   };
 }
 
@@ -190,9 +195,11 @@ function quoteTarget(viewEmbed: unknown, recordEmbed: unknown): PostRef | null {
 
 /** `embed.external.uri` of a link card, directly or as the media half of a record-with-media embed. */
 function externalUri(embed: unknown): string | null {
-  if (!isRecord(embed)) return null;
-  if (isRecord(embed.external) && typeof embed.external.uri === 'string') return embed.external.uri;
-  return isRecord(embed.media) ? externalUri(embed.media) : null;
+  // A loop, not recursion: a hostile file can nest `media` as deep as it likes.
+  for (let cur = embed; isRecord(cur); cur = cur.media) {
+    if (isRecord(cur.external) && typeof cur.external.uri === 'string') return cur.external.uri;
+  }
+  return null;
 }
 
 function pushUnique(list: string[], value: string | null | undefined): void {
@@ -235,8 +242,8 @@ function normalizeRepost(item: FeedViewPost): Post | string {
   const reason = ReasonRepostSchema.safeParse(item.reason);
   if (!reason.success) return `${item.post.uri}: reasonRepost without "by" or "indexedAt"`;
   const { by, uri, indexedAt } = reason.data;
-  const createdAt = toInstant(indexedAt);
-  if (createdAt === null) return `${item.post.uri}: repost time "${indexedAt}" is not an instant`;
+  const createdAt = bskyTime(indexedAt);
+  if (createdAt === null) return `${item.post.uri}: repost time "${indexedAt}" is not an instant from 2022 to 2099`;
   const rkey = atUriRkey(item.post.uri);
   if (!uri && rkey === null) return `${item.post.uri}: repost without a record URI and an unreadable post URI`;
   const original = PostRecordSchema.safeParse(item.post.record);
@@ -257,7 +264,7 @@ function normalizeRepost(item: FeedViewPost): Post | string {
       id: item.post.uri,
       url: postUrl,
       author: postAuthor,
-      createdAt: original.success ? toInstant(original.data.createdAt) : toInstant(item.post.indexedAt),
+      createdAt: (original.success ? bskyTime(original.data.createdAt) : null) ?? bskyTime(item.post.indexedAt),
     },
     links: [],
     mentions: [],
@@ -269,8 +276,9 @@ function normalizeOwnPost(item: FeedViewPost): Post | string {
   const { post } = item;
   const record = PostRecordSchema.safeParse(post.record);
   if (!record.success) return `${post.uri}: record is not an app.bsky.feed.post (${record.error.issues[0]?.message ?? 'invalid'})`;
-  // `createdAt` is client-set; an unreadable one falls back to the server's first-seen time.
-  const createdAt = toInstant(record.data.createdAt) ?? toInstant(post.indexedAt);
+  // `createdAt` is client-set; an unreadable or unbelievable one (before the network existed,
+  // after 2099) falls back to the server's first-seen time.
+  const createdAt = bskyTime(record.data.createdAt) ?? bskyTime(post.indexedAt);
   if (createdAt === null) return `${post.uri}: no valid createdAt`;
   const author = authorOfProfile(post.author);
   const found = features(record.data, post.embed);
@@ -329,15 +337,31 @@ export function readFeedItem(raw: unknown): { post: Post } | { skip: string } {
  * @see https://github.com/MarshalX/atproto (models are pydantic; `model_dump()` writes field names)
  */
 export function fromAtprotoPythonDump(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(fromAtprotoPythonDump);
-  if (!isRecord(value)) return value;
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (v === null) continue;
-    const name = key === 'py_type' ? '$type' : key.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    out[name] = fromAtprotoPythonDump(v);
+  // Converted with an explicit stack rather than recursion, so that a hostile file nesting
+  // 100,000 levels deep cannot overflow the call stack.
+  const convert = (v: unknown): unknown => (Array.isArray(v) ? new Array<unknown>(v.length) : isRecord(v) ? {} : v);
+  const root = convert(value);
+  const stack: Array<{ from: unknown; to: unknown }> = [{ from: value, to: root }];
+  while (stack.length > 0) {
+    const { from, to } = stack.pop()!;
+    if (Array.isArray(from)) {
+      const out = to as unknown[];
+      from.forEach((v, i) => {
+        out[i] = convert(v);
+        if (out[i] !== v) stack.push({ from: v, to: out[i] });
+      });
+    } else if (isRecord(from)) {
+      const out = to as Record<string, unknown>;
+      for (const [key, v] of Object.entries(from)) {
+        // `__proto__` would set the object's prototype, not a field; atproto has no such field.
+        if (v === null || key === '__proto__') continue;
+        const name = key === 'py_type' ? '$type' : key.replace(/(?<=[a-z0-9])_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+        out[name] = convert(v);
+        if (out[name] !== v) stack.push({ from: v, to: out[name] });
+      }
+    }
   }
-  return out;
+  return root;
 }
 
 function isPage(value: unknown): value is { feed: unknown[] } {

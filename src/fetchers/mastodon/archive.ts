@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import type { AccountInfo, AuthorRef, Post, PostRef, Visibility } from '../../model/post.js';
-import { toInstant } from '../instant.js';
+import { mastodonIdMs } from '../../ids.js';
+import { plausibleInstant, toInstant } from '../instant.js';
 import { newReadStats, recordSkip, type InputSource, type InputTree } from '../types.js';
 import { contentLinks, firstHttpLink, htmlToText } from './html.js';
 
@@ -183,6 +184,20 @@ export function visibilityOfAudience(to: readonly string[], cc: readonly string[
   return 'direct';
 }
 
+/**
+ * When an activity happened: the first of `published` values that is a plausible time
+ * (`isPlausibleMs`: not before 2016, not after 2099), else the time the status id in its IRI
+ * carries (Mastodon snowflake ids); null when none.
+ */
+function activityTime(iri: string, ...published: Array<string | null | undefined>): string | null {
+  for (const value of published) {
+    const iso = plausibleInstant('mastodon', toInstant(value));
+    if (iso !== null) return iso;
+  }
+  const idMs = mastodonIdMs(statusIdOf(iri));
+  return idMs === null ? null : new Date(idMs).toISOString();
+}
+
 function postRefOf(ref: ObjectRef, owner: Owner | null): PostRef {
   const uri = refId(ref);
   if (typeof ref === 'string') return { id: uri, url: uri, author: authorOfStatusUri(uri, owner), createdAt: null };
@@ -191,7 +206,7 @@ function postRefOf(ref: ObjectRef, owner: Owner | null): PostRef {
     id: uri,
     url: stringUrl(ref.url) ?? uri,
     author: attributedTo ? authorOfActor(attributedTo, owner) : authorOfStatusUri(uri, owner),
-    createdAt: toInstant(ref.published),
+    createdAt: plausibleInstant('mastodon', toInstant(ref.published)),
   };
 }
 
@@ -199,7 +214,7 @@ type Normalized = { post: Post } | { skip: string };
 
 function normalizeCreate(activity: z.infer<typeof CreateSchema>, owner: Owner | null): Normalized {
   const note = activity.object;
-  const createdAt = toInstant(note.published) ?? toInstant(activity.published);
+  const createdAt = activityTime(note.id, note.published, activity.published);
   if (createdAt === null) return { skip: `${note.id}: no valid published time` };
   const tags = (Array.isArray(note.tag) ? note.tag : [])
     .map((t) => TagSchema.safeParse(t))
@@ -252,7 +267,7 @@ function mentionHandle(name: string | null, href: string | null): string | null 
 }
 
 function normalizeAnnounce(activity: z.infer<typeof AnnounceSchema>, owner: Owner | null): Normalized {
-  const createdAt = toInstant(activity.published);
+  const createdAt = activityTime(activity.id, activity.published);
   if (createdAt === null) return { skip: `${activity.id}: no valid published time` };
   return {
     post: {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
 import type { AccountInfo, AuthorRef, Post, PostRef, Visibility } from '../../model/post.js';
-import { toInstant } from '../instant.js';
+import { mastodonIdMs, mastodonStatusId } from '../../ids.js';
+import { isPlausibleMs, toInstant } from '../instant.js';
 import { newReadStats, recordSkip, type InputSource } from '../types.js';
 import { contentLinks, firstHttpLink, htmlToText } from './html.js';
 
@@ -46,7 +47,11 @@ const statusFields = {
   visibility: z.string(),
   uri: z.string().nullish(),
   url: z.string().nullish(),
-  content: z.string().default(''),
+  /** Always a string from Mastodon; a missing or null one (a hand-made or foreign file) is no text. */
+  content: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   account: MastodonAccountSchema,
   mentions: z.array(MentionSchema).nullish(),
   tags: z.array(TagSchema).nullish(),
@@ -70,11 +75,16 @@ const QuoteSchema = z.object({
 });
 
 /** The Status entity as far as the audit reads it. */
-export const MastodonStatusSchema = z.object({
-  ...statusFields,
-  reblog: NestedStatusSchema.nullish(),
-  quote: QuoteSchema.nullish(),
-});
+export const MastodonStatusSchema = z
+  .object({
+    ...statusFields,
+    reblog: NestedStatusSchema.nullish(),
+    quote: QuoteSchema.nullish(),
+  })
+  .refine((s) => statusMs(s) !== null, {
+    message: 'created_at is before Mastodon existed (2016) or after 2099, and the id carries no time',
+    path: ['created_at'],
+  });
 export type MastodonStatus = z.infer<typeof MastodonStatusSchema>;
 
 /**
@@ -91,12 +101,29 @@ function authorOf(account: MastodonAccount): AuthorRef {
   return { id: account.id, handle: account.acct };
 }
 
+/**
+ * When a status was posted: its `created_at` when that is a plausible time (`isPlausibleMs`), else
+ * the time its snowflake id carries (Mastodon makes ids from the creation time); null when neither.
+ */
+function statusMs(status: Pick<NestedStatus, 'id' | 'created_at'>): number | null {
+  const iso = toInstant(status.created_at);
+  const ms = iso === null ? Number.NaN : Date.parse(iso);
+  if (isPlausibleMs('mastodon', ms)) return ms;
+  const statusId = mastodonStatusId(status.id);
+  return statusId === null ? null : mastodonIdMs(statusId);
+}
+
+function statusTime(status: Pick<NestedStatus, 'id' | 'created_at'>): string | null {
+  const ms = statusMs(status);
+  return ms === null ? null : new Date(ms).toISOString();
+}
+
 function refTo(status: NestedStatus): PostRef {
   return {
     id: status.id,
     url: status.url ?? status.uri ?? null,
     author: authorOf(status.account),
-    createdAt: toInstant(status.created_at),
+    createdAt: statusTime(status),
   };
 }
 
@@ -135,8 +162,8 @@ export function normalizeMastodonStatus(status: MastodonStatus): Post {
     platform: 'mastodon' as const,
     url: status.url ?? status.uri ?? null,
     author: authorOf(status.account),
-    // Validated by the schema; toInstant canonicalises the spelling.
-    createdAt: toInstant(status.created_at) ?? status.created_at,
+    // Validated by the schema (a plausible time, or an id that carries one); canonical spelling.
+    createdAt: statusTime(status) ?? toInstant(status.created_at) ?? status.created_at,
     visibility: visibilityOf(status.visibility),
   };
   if (status.reblog) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { implausibleTimeReason } from '../instant.js';
 import type { AccountInfo, AuthorRef, Post } from '../../model/post.js';
 import { newReadStats, recordSkip, type InputSource, type InputTree, type ReadStats } from '../types.js';
 import {
@@ -11,7 +12,7 @@ import {
   parseStatusLink,
   parseTwitterDate,
   postRef,
-  preciseIso,
+  xPostIso,
   retweetAuthor,
   retweetedHandle,
   startsWithRetweetMarker,
@@ -194,13 +195,17 @@ function looksLikeTweetElement(item: unknown): boolean {
 export function normalizeArchiveTweet(tweet: ArchiveTweet, owner: AuthorRef): Post | string {
   const secondsMs = parseTwitterDate(tweet.created_at);
   if (secondsMs === null) return `tweet ${tweet.id_str}: unreadable created_at "${tweet.created_at}"`;
+  const createdAt = xPostIso(tweet.id_str, secondsMs);
+  if (createdAt === null) {
+    return `tweet ${tweet.id_str}: created_at ${implausibleTimeReason('x', tweet.created_at)}, and its id carries no time`;
+  }
   const rawText = tweet.full_text ?? tweet.text ?? '';
   const base = {
     id: tweet.id_str,
     platform: 'x' as const,
     url: xStatusUrl(owner.handle, tweet.id_str),
     author: owner,
-    createdAt: preciseIso(tweet.id_str, secondsMs),
+    createdAt,
     visibility: 'public' as const,
   };
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { snowflakeMs } from '../../ids.js';
+import { isPlausibleMs } from '../instant.js';
 import type { AuthorRef, PostRef } from '../../model/post.js';
 
 /**
@@ -49,6 +50,22 @@ export function preciseMs(id: string, secondsMs: number): number {
   const fromId = snowflakeMs(id);
   if (fromId !== null && Math.floor(fromId / 1000) === Math.floor(secondsMs / 1000)) return fromId;
   return secondsMs;
+}
+
+/**
+ * The time of an X post whose payload says `secondsMs`: `preciseMs` when that is a plausible time
+ * (2006 to 2099, `isPlausibleMs`), else the time its snowflake id carries (X makes both from the
+ * same clock, so the id is the better witness of a `created_at` of 1970 or 9999); null when the
+ * id carries no time either (a pre-2010 id).
+ */
+export function xPostMs(id: string, secondsMs: number): number | null {
+  return isPlausibleMs('x', secondsMs) ? preciseMs(id, secondsMs) : snowflakeMs(id);
+}
+
+/** `xPostMs` as an ISO string. */
+export function xPostIso(id: string, secondsMs: number): string | null {
+  const ms = xPostMs(id, secondsMs);
+  return ms === null ? null : new Date(ms).toISOString();
 }
 
 /** `preciseMs` as an ISO string. */

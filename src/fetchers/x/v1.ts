@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AuthorRef, Post, PostRef } from '../../model/post.js';
+import { implausibleTimeReason } from '../instant.js';
 import { newReadStats, recordSkip, type InputSource, type ReadStats } from '../types.js';
 import {
   describeIssues,
@@ -10,7 +11,7 @@ import {
   parseStatusLink,
   parseTwitterDate,
   postRef,
-  preciseIso,
+  xPostIso,
   retweetAuthor,
   retweetedHandle,
   startsWithRetweetMarker,
@@ -78,7 +79,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function isTweetLike(doc: unknown): boolean {
   return (
     isRecord(doc) &&
-    typeof doc.id_str === 'string' &&
+    (typeof doc.id_str === 'string' || typeof doc.id === 'number') &&
     typeof doc.created_at === 'string' &&
     (typeof doc.text === 'string' || typeof doc.full_text === 'string') &&
     !FOREIGN_KEYS.some((k) => k in doc)
@@ -102,7 +103,7 @@ function authorOf(user: z.infer<typeof V1UserSchema> | null | undefined): Author
 /** Time of a nested tweet, when it carries one. */
 function nestedTime(tweet: V1Nested): string | null {
   const ms = tweet.created_at ? parseTwitterDate(tweet.created_at) : null;
-  return ms === null ? null : preciseIso(tweet.id_str, ms);
+  return ms === null ? null : xPostIso(tweet.id_str, ms);
 }
 
 /** The quoted post (metrics.md §2.2: `is_quote_status`; target from `quoted_status`, else the status link). */
@@ -127,6 +128,10 @@ function quoteTarget(tweet: V1Tweet, entities: V1Tweet['entities']): PostRef | n
 export function normalizeXv1(tweet: V1Tweet): Post | string {
   const secondsMs = parseTwitterDate(tweet.created_at);
   if (secondsMs === null) return `tweet ${tweet.id_str}: unreadable created_at "${tweet.created_at}"`;
+  const createdAt = xPostIso(tweet.id_str, secondsMs);
+  if (createdAt === null) {
+    return `tweet ${tweet.id_str}: created_at ${implausibleTimeReason('x', tweet.created_at)}, and its id carries no time`;
+  }
   const author = authorOf(tweet.user);
   const extended = tweet.extended_tweet;
   const rawText = extended?.full_text ?? tweet.full_text ?? tweet.text ?? '';
@@ -136,7 +141,7 @@ export function normalizeXv1(tweet: V1Tweet): Post | string {
     platform: 'x' as const,
     url: xStatusUrl(author.handle, tweet.id_str),
     author,
-    createdAt: preciseIso(tweet.id_str, secondsMs),
+    createdAt,
     visibility: 'public' as const,
   };
 
@@ -155,15 +160,18 @@ export function normalizeXv1(tweet: V1Tweet): Post | string {
     return { ...base, text: '', replyTo: null, quoteOf: null, repostOf, links: [], mentions: [], hashtags: [] };
   }
 
+  // The `_str` twins, else the numeric fields when exact (see `exactNumericId`). A reply whose
+  // target id was a number beyond 2^53 is still a reply, to a post whose id is lost.
   const replyAuthor = {
-    id: idOrNull(tweet.in_reply_to_user_id_str),
+    id: idOrNull(tweet.in_reply_to_user_id_str) ?? exactNumericId(tweet.in_reply_to_user_id),
     handle: nonEmpty(tweet.in_reply_to_screen_name),
   };
-  const replyStatus = idOrNull(tweet.in_reply_to_status_id_str);
+  const replyStatus = idOrNull(tweet.in_reply_to_status_id_str) ?? exactNumericId(tweet.in_reply_to_status_id);
+  const lostTarget = replyStatus === null && isLostNumericId(tweet.in_reply_to_status_id);
   const replyTo =
     replyStatus !== null
       ? postRef(replyStatus, replyAuthor, null)
-      : replyAuthor.id !== null || replyAuthor.handle !== null
+      : replyAuthor.id !== null || replyAuthor.handle !== null || lostTarget || isLostNumericId(tweet.in_reply_to_user_id)
         ? postRef(null, replyAuthor, null)
         : null;
   const quoteOf = quoteTarget(tweet, entities);
@@ -179,20 +187,60 @@ export function normalizeXv1(tweet: V1Tweet): Post | string {
   };
 }
 
-/** Flattens the documents: a tweet, an array of tweets (any depth), or `{ statuses: […] }`. */
+/**
+ * Flattens the documents: a tweet, an array of tweets (any depth), or `{ statuses: […] }`.
+ * Iterative, with an explicit stack: a hostile file nesting 100,000 arrays must not overflow the
+ * call stack.
+ */
 function* tweetsOf(docs: readonly unknown[]): Generator<unknown> {
-  for (const doc of docs) {
-    if (Array.isArray(doc)) yield* tweetsOf(doc);
-    else if (isRecord(doc) && Array.isArray(doc.statuses) && !('id_str' in doc)) yield* tweetsOf(doc.statuses);
+  const stack: { items: readonly unknown[]; next: number }[] = [{ items: docs, next: 0 }];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const doc = top.items[top.next++];
+    if (Array.isArray(doc)) stack.push({ items: doc, next: 0 });
+    else if (isRecord(doc) && Array.isArray(doc.statuses) && !('id_str' in doc)) stack.push({ items: doc.statuses, next: 0 });
     else yield doc;
   }
+}
+
+/**
+ * X ids are 64-bit: beyond 2^53 a JSON number loses its last digits in any JSON reader, which is
+ * why v1.1 sends every id twice, as `id` (a number) and `id_str`. `id_str` is always used. A
+ * tweet saved without it (some pipelines drop the `_str` twins) is read from `id` only when that
+ * number is exact (a safe integer: tweets before 2012); otherwise its id is lost and the tweet is
+ * skipped with a reason that says so.
+ */
+function exactNumericId(value: unknown): string | null {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : null;
+}
+
+function isLostNumericId(value: unknown): boolean {
+  return typeof value === 'number' && !Number.isSafeInteger(value);
+}
+
+/** The tweet with `id_str` filled from an exact numeric `id` when it lacks one. */
+function withIdStr(doc: unknown): unknown {
+  if (!isRecord(doc) || doc.id_str !== undefined && doc.id_str !== null) return doc;
+  const id = exactNumericId(doc.id);
+  return id === null ? doc : { ...doc, id_str: id };
 }
 
 async function* v1Posts(docs: readonly unknown[], stats: ReadStats): AsyncGenerator<Post> {
   let index = 0;
   for (const doc of tweetsOf(docs)) {
     index += 1;
-    const parsed = V1TweetSchema.safeParse(doc);
+    if (isRecord(doc) && (doc.id_str === undefined || doc.id_str === null) && isLostNumericId(doc.id)) {
+      recordSkip(
+        stats,
+        `tweet #${index}: its id is a JSON number beyond 2^53 (${String(doc.id)}), whose last digits are lost, and it has no id_str; save tweets with their id_str`,
+      );
+      continue;
+    }
+    const parsed = V1TweetSchema.safeParse(withIdStr(doc));
     if (!parsed.success) {
       recordSkip(stats, `tweet #${index}: ${describeIssues(parsed.error)}`);
       continue;

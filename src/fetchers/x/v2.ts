@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InputError } from '../../errors.js';
+import { implausibleTimeReason } from '../instant.js';
 import { snowflakeMs } from '../../ids.js';
 import type { AuthorRef, Post, PostRef } from '../../model/post.js';
 import { newReadStats, recordSkip, type InputSource, type ReadStats } from '../types.js';
@@ -10,7 +11,7 @@ import {
   parseIsoDate,
   parseStatusLink,
   postRef,
-  preciseIso,
+  xPostIso,
   retweetedHandle,
   XIdSchema,
   xStatusUrl,
@@ -93,7 +94,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function isPostLike(value: unknown): boolean {
-  return isRecord(value) && typeof value.id === 'string' && typeof value.text === 'string';
+  return isRecord(value) && (typeof value.id === 'string' || typeof value.id === 'number') && typeof value.text === 'string';
+}
+
+/**
+ * The API sends ids as strings (X ids are 64-bit; beyond 2^53 a JSON number loses its last
+ * digits). A post saved with a numeric `id` is read when the number is exact (a safe integer)
+ * and skipped with a reason that says so otherwise.
+ */
+function withStringId(raw: unknown): unknown | string {
+  if (!isRecord(raw)) return raw;
+  // The API omits a field that has no value; a saved post with `null` there (a pipeline that
+  // writes every column) means the same.
+  let post = raw;
+  if (Object.values(raw).includes(null)) post = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== null));
+  if (typeof post.id !== 'number') return post;
+  if (Number.isSafeInteger(post.id) && post.id >= 0) return { ...post, id: String(post.id) };
+  return `its id is a JSON number beyond 2^53 (${String(post.id)}), whose last digits are lost; save the API's responses as they came (ids are strings)`;
 }
 
 /**
@@ -143,7 +160,7 @@ function buildLookup(page: XV2Page, known: ReadonlyMap<string, string> | undefin
 /** ISO time of a post from its `created_at` (seconds) and id (milliseconds); null when unknown. */
 function timeOf(post: Pick<XV2Post, 'id' | 'created_at'>): string | null {
   const ms = post.created_at === undefined ? null : parseIsoDate(post.created_at);
-  return ms === null ? null : preciseIso(post.id, ms);
+  return ms === null ? null : xPostIso(post.id, ms);
 }
 
 function handleOf(userId: string | null, lookup: Lookup, mentions: V2Entities['mentions']): string | null {
@@ -195,7 +212,9 @@ function normalizePost(post: XV2Post, lookup: Lookup): Post | string {
   }
   let createdAt: string;
   if (secondsMs !== null) {
-    createdAt = preciseIso(post.id, secondsMs);
+    const iso = xPostIso(post.id, secondsMs);
+    if (iso === null) return `post ${post.id}: created_at ${implausibleTimeReason('x', post.created_at ?? '')}, and its id carries no time`;
+    createdAt = iso;
   } else {
     // Without `tweet.fields=created_at` the id's snowflake is the only time there is.
     const idMs = snowflakeMs(post.id);
@@ -284,7 +303,12 @@ export function normalizeXv2Page(
   const items = page.data === undefined ? [] : Array.isArray(page.data) ? page.data : [page.data];
   const posts: Post[] = [];
   const skipped: string[] = [];
-  for (const [index, raw] of items.entries()) {
+  for (const [index, item] of items.entries()) {
+    const raw = withStringId(item);
+    if (typeof raw === 'string') {
+      skipped.push(`data[${index}]: ${raw}`);
+      continue;
+    }
     const parsed = XV2PostSchema.safeParse(raw);
     if (!parsed.success) {
       skipped.push(`data[${index}]: ${describeIssues(parsed.error)}`);

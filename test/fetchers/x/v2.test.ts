@@ -288,11 +288,19 @@ describe('normalizeXv2Page rules', () => {
   });
 
   it('skips posts that fail the wire schema with a reason', () => {
-    const { posts, skipped } = page({ data: [BASE, { id: 12, text: 'x' }, { ...BASE, id: '5', created_at: undefined }] });
+    // A numeric id beyond 2^53 has lost its last digits (X ids are strings for that reason).
+    const { posts, skipped } = page({ data: [BASE, { id: 2 ** 60, text: 'x' }, { ...BASE, id: '5', created_at: undefined }, { ...BASE, id: [1] }] });
     expect(posts).toHaveLength(1);
-    expect(skipped).toHaveLength(2);
-    expect(skipped[0]).toMatch(/^data\[1\]: id/);
+    expect(skipped).toHaveLength(3);
+    expect(skipped[0]).toMatch(/^data\[1\]: its id is a JSON number beyond 2\^53/);
     expect(skipped[1]).toContain('no created_at');
+    expect(skipped[2]).toMatch(/^data\[3\]: id/);
+  });
+
+  it('reads an exact numeric id (a safe integer) as its digits, and null fields as absent', () => {
+    const { posts, skipped } = page({ data: [{ ...BASE, id: 20, created_at: '2006-03-21T20:50:14.000Z', entities: null, referenced_tweets: null }] });
+    expect(skipped).toEqual([]);
+    expect(posts.map((p) => [p.id, p.createdAt, p.replyTo])).toEqual([['20', '2006-03-21T20:50:14.000Z', null]]);
   });
 
   it('accepts a single-post lookup (data is an object)', () => {
