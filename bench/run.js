@@ -104,7 +104,7 @@ async function measureSize(dir, posts) {
   const genStart = performance.now();
   const { bytes } = writePostsFile(file, posts);
   const generateMs = performance.now() - genStart;
-  const repeats = posts >= 1_000_000 ? 1 : 3;
+  const repeats = posts >= 1_000_000 ? 2 : 3;
   const audits = [];
   const parses = [];
   const reportFile = join(dir, `report-${posts}.json`);

@@ -55,3 +55,17 @@ describe('resolveWindow (metrics.md §1)', () => {
     expect(() => resolveWindow({ timeZone: 'Mars/Olympus' }, 0)).toThrow(/--tz "Mars\/Olympus" is not a known IANA time zone/);
   });
 });
+
+describe('resolveWindow: instants a report can hold', () => {
+  it('refuses a window that ends past 9999 (the report writes ISO 8601 with four-digit years)', () => {
+    expect(() => resolveWindow({ until: '9999-12-31', timeZone: 'UTC' }, null)).toThrow(UsageError);
+    expect(() => resolveWindow({ until: '9999-12-31', timeZone: 'UTC' }, null)).toThrow(/reaches outside the years 0000-9999/);
+    expect(() => resolveWindow({ month: '9999-12', timeZone: 'UTC' }, null)).toThrow(/reaches outside the years 0000-9999/);
+    expect(() => resolveWindow({ since: '9999-12-20', timeZone: 'UTC' }, null)).toThrow(/reaches outside the years 0000-9999/);
+  });
+
+  it('accepts the last whole day there is', () => {
+    const w = resolveWindow({ since: '1970-01-01', until: '9999-12-30', timeZone: 'UTC' }, null);
+    expect([iso(w.sinceMs), iso(w.untilMs)]).toEqual(['1970-01-01T00:00:00.000Z', '9999-12-31T00:00:00.000Z']);
+  });
+});

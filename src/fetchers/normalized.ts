@@ -104,16 +104,26 @@ function firstIssue(error: z.ZodError): string {
   return issue ? `${issue.path.join('.') || 'value'}: ${issue.message}` : 'invalid';
 }
 
+/** What a non-numeric version is, for the message (never its JSON: a 100,000-deep array would overflow `JSON.stringify`). */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'missing';
+  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
 /** The header checks shared by both spellings: format, version, then the header's schema. */
 function readHeader(first: unknown, path: string): { header: NormalizedHeader; posts: unknown } {
   if (!looksLikeNormalized(first)) {
     throw new InputError(path, `does not start with a "${NORMALIZED_FORMAT}" header`);
   }
   const head = first as Record<string, unknown>;
+  if (typeof head.version !== 'number') {
+    throw new InputError(path, `has an invalid header (version: expected a number, found ${kindOf(head.version)})`);
+  }
   if (!(NORMALIZED_VERSIONS as readonly unknown[]).includes(head.version)) {
     throw new InputError(
       path,
-      `is a ${NORMALIZED_FORMAT} file of version ${JSON.stringify(head.version)}; this social-audit reads version ` +
+      `is a ${NORMALIZED_FORMAT} file of version ${head.version}; this social-audit reads version ` +
         `${NORMALIZED_VERSIONS.join(', ')}. Upgrade social-audit to read it.`,
     );
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toInstant } from '../../src/fetchers/instant.js';
+import { isPlausibleMs, plausibleInstant, toInstant } from '../../src/fetchers/instant.js';
 import { InstantSchema } from '../../src/model/post.js';
 
 describe('toInstant', () => {
@@ -21,4 +21,27 @@ describe('toInstant', () => {
       expect(toInstant(input)).toBeNull();
     },
   );
+});
+
+describe('isPlausibleMs: a post time its platform can have', () => {
+  it.each([
+    ['x', '2006-03-21T20:50:14.000Z', true], // the first tweet
+    ['x', '2005-12-31T23:59:59.999Z', false],
+    ['x', '1970-01-01T00:00:00.000Z', false], // an epoch default
+    ['x', '2099-12-31T23:59:59.999Z', true],
+    ['x', '2100-01-01T00:00:00.000Z', false],
+    ['x', '9999-12-31T23:59:59.999Z', false], // a "never" placeholder
+    ['mastodon', '2015-12-31T23:59:59.999Z', false],
+    ['mastodon', '2016-01-01T00:00:00.000Z', true],
+    ['bluesky', '2021-12-31T23:59:59.999Z', false],
+    ['bluesky', '2022-01-01T00:00:00.000Z', true],
+  ] as const)('%s %s → %s', (platform, iso, plausible) => {
+    expect(isPlausibleMs(platform, Date.parse(iso))).toBe(plausible);
+    expect(plausibleInstant(platform, iso)).toBe(plausible ? iso : null);
+  });
+
+  it('NaN and null are not plausible', () => {
+    expect(isPlausibleMs('x', Number.NaN)).toBe(false);
+    expect(plausibleInstant('bluesky', null)).toBeNull();
+  });
 });

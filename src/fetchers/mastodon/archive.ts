@@ -292,7 +292,8 @@ function normalizeAnnounce(activity: z.infer<typeof AnnounceSchema>, owner: Owne
 function normalizeItem(raw: unknown, owner: Owner | null, index: number): Normalized {
   const parsed = OutboxActivitySchema.safeParse(raw);
   if (!parsed.success) {
-    const type = typeof raw === 'object' && raw !== null && 'type' in raw ? String(raw.type) : 'unknown';
+    // Only a string is quoted: `String()` of a 100,000-deep array would overflow the stack.
+    const type = typeof raw === 'object' && raw !== null && 'type' in raw && typeof raw.type === 'string' ? raw.type.slice(0, 40) : 'unknown';
     const issue = parsed.error.issues[0];
     const where = issue ? `${issue.path.join('.') || 'item'}: ${issue.message}` : 'invalid';
     return { skip: `orderedItems[${index}] (${type}): ${where}` };

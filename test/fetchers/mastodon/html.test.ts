@@ -42,3 +42,18 @@ describe('links', () => {
     expect(decodeEntities('&bogus; &#0; &#x110000;')).toBe('&bogus; &#0; &#x110000;');
   });
 });
+
+describe('hostile HTML stays linear', () => {
+  it('text of 100,000 unclosed tags is read in well under a second (was quadratic: minutes)', () => {
+    const started = performance.now();
+    expect(htmlToText('<a href="'.repeat(100_000))).toBe('<a href="'.repeat(100_000));
+    expect(contentLinks('<a href="'.repeat(100_000))).toEqual([]);
+    expect(firstHttpLink('<a '.repeat(100_000))).toBeNull();
+    expect(htmlToText('<'.repeat(1_000_000)).length).toBe(1_000_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('a tag holds no <: "<a <b>c" loses only the <b>', () => {
+    expect(htmlToText('<a <b>c</b>')).toBe('<a c');
+  });
+});
