@@ -347,7 +347,7 @@ export function worstExit(codes: readonly number[]): number {
  * escapes (`\n`, `\u001b`), so nothing is lost and the terminal interprets nothing.
  */
 function oneLine(message: string): string {
-  return message.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) =>
+  return message.replace(/[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff]/g, (c) =>
     c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
 }
@@ -679,14 +679,14 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     }
     if (err instanceof AuditError) {
       stderr.write(`social-audit: ${oneLine(err.message)}\n`);
-      if (debug && err.stack) stderr.write(`${err.stack}\n`);
+      if (debug && err.stack) stderr.write(`${err.stack.split('\n').map(oneLine).join('\n')}\n`);
       return err.exitCode;
     }
     const e = err instanceof Error ? err : new Error(String(err));
     stderr.write(
       `social-audit: internal error: ${oneLine(e.message)} (this is a bug; run again with --debug and report the output)\n`,
     );
-    if (debug && e.stack) stderr.write(`${e.stack}\n`);
+    if (debug && e.stack) stderr.write(`${e.stack.split('\n').map(oneLine).join('\n')}\n`);
     return ExitCode.bug;
   } finally {
     process.off('SIGINT', onSigint);
