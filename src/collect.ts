@@ -3,6 +3,7 @@ import { UsageError } from './errors.js';
 import { buildSelfIdentity, toAuditItem } from './metrics/kinds.js';
 import type { AuditItem, PostSet, SelfIdentity } from './metrics/types.js';
 import type { AccountInfo, Platform, Post } from './model/post.js';
+import { parseInstantMs } from './util/instant.js';
 import type { AuditWindow } from './window.js';
 
 /** The audited account's posts, read from a source, each once, oldest first. */
@@ -19,17 +20,42 @@ export interface Gathered {
 }
 
 interface AuthorGroup {
-  key: string;
   platform: Platform;
   id: string | null;
   handle: string | null;
   posts: Post[];
 }
 
-function authorKey(post: Post): string {
-  if (post.author.id !== null) return `id:${post.author.id}`;
-  if (post.author.handle !== null) return `handle:${handleKey(post.author.handle)}`;
-  return 'unknown';
+/**
+ * The author groups of a source in the order first met: by author id, else by handle
+ * (case-insensitive, without `@`), else one group of unnamed authors. Posts of one author usually
+ * come one after another, so the last group is tried first: no key is built, no map is searched.
+ */
+class AuthorGroups {
+  readonly order: AuthorGroup[] = [];
+  private readonly byId = new Map<string, AuthorGroup>();
+  private readonly byHandle = new Map<string, AuthorGroup>();
+  private unknown: AuthorGroup | null = null;
+  private last: AuthorGroup | null = null;
+
+  groupOf(post: Post): AuthorGroup {
+    const { id, handle } = post.author;
+    const last = this.last;
+    if (last !== null && id !== null && last.id === id) return last;
+    let group: AuthorGroup | undefined;
+    if (id !== null) group = this.byId.get(id);
+    else if (handle !== null) group = this.byHandle.get(handleKey(handle));
+    else group = this.unknown ?? undefined;
+    if (group === undefined) {
+      group = { platform: post.platform, id, handle, posts: [] };
+      this.order.push(group);
+      if (id !== null) this.byId.set(id, group);
+      else if (handle !== null) this.byHandle.set(handleKey(handle), group);
+      else this.unknown = group;
+    }
+    this.last = group;
+    return group;
+  }
 }
 
 function describe(group: AuthorGroup): string {
@@ -44,18 +70,13 @@ export async function gather(
   posts: AsyncIterable<Post>,
   opts: { path: string; accountArg: AccountArg | null; sourceAccount: AccountInfo | null },
 ): Promise<Gathered> {
-  const groups = new Map<string, AuthorGroup>();
+  const groups = new AuthorGroups();
   for await (const post of posts) {
-    const key = authorKey(post);
-    let group = groups.get(key);
-    if (!group) {
-      group = { key, platform: post.platform, id: post.author.id, handle: post.author.handle, posts: [] };
-      groups.set(key, group);
-    }
+    const group = groups.groupOf(post);
     if (group.handle === null && post.author.handle !== null) group.handle = post.author.handle;
     group.posts.push(post);
   }
-  const all = [...groups.values()];
+  const all = groups.order;
   const chosen = chooseAuthor(all, opts);
   const src = opts.sourceAccount;
   const platform = chosen?.platform ?? src?.platform ?? opts.accountArg?.platform ?? 'x';
@@ -75,21 +96,63 @@ export async function gather(
     url: src?.url ?? null,
   };
 
-  const seen = new Set<string>();
-  const kept: { post: Post; ms: number }[] = [];
-  let duplicates = 0;
-  for (const post of chosen?.posts ?? []) {
-    if (seen.has(post.id)) {
-      duplicates += 1;
-      continue;
-    }
-    seen.add(post.id);
-    kept.push({ post, ms: Date.parse(post.createdAt) });
-  }
-  kept.sort((a, b) => a.ms - b.ms || (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0));
+  const { kept, duplicates } = oldestFirst(chosen?.posts ?? []);
   const read = chosen?.posts.length ?? 0;
   const total = all.reduce((n, g) => n + g.posts.length, 0);
   return { account, self: buildSelfIdentity(account), posts: kept, read, duplicates, otherAuthors: total - read };
+}
+
+/** Orders posts by time, then id. */
+function byTimeThenId(a: Timed, b: Timed): number {
+  return a.ms - b.ms || (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0);
+}
+
+interface Timed {
+  post: Post;
+  ms: number;
+}
+
+/**
+ * The posts oldest first (time, then id), each id once: the first read of an id is kept.
+ *
+ * Sorting first (stable, so equal posts keep the order read) puts the copies of a post next to
+ * each other, where dropping them costs nothing. That is the whole answer when the ids then
+ * strictly increase from post to post (shorter ids before longer ones: the order of snowflakes and
+ * TIDs, which follow time): no id can be left twice. Otherwise (ids that do not follow time, or a
+ * copy with another time) the ids are checked in a set, in the order read, as they always can be;
+ * a set of a million ids is slow, so only then.
+ */
+export function oldestFirst(posts: readonly Post[]): { kept: Timed[]; duplicates: number } {
+  const timed: Timed[] = new Array<Timed>(posts.length);
+  for (let i = 0; i < posts.length; i += 1) {
+    const post = posts[i] as Post;
+    timed[i] = { post, ms: parseInstantMs(post.createdAt) };
+  }
+  timed.sort(byTimeThenId);
+  const kept: Timed[] = [];
+  let increasing = true;
+  let previous: string | null = null;
+  for (const entry of timed) {
+    const id = entry.post.id;
+    if (previous !== null) {
+      if (id === previous && entry.ms === (kept[kept.length - 1] as Timed).ms) continue;
+      if (!(id.length > previous.length || (id.length === previous.length && id > previous))) increasing = false;
+    }
+    kept.push(entry);
+    previous = id;
+  }
+  if (increasing) return { kept, duplicates: posts.length - kept.length };
+
+  const seen = new Set<string>();
+  const first: Timed[] = [];
+  for (let i = 0; i < posts.length; i += 1) {
+    const post = posts[i] as Post;
+    if (seen.has(post.id)) continue;
+    seen.add(post.id);
+    first.push({ post, ms: parseInstantMs(post.createdAt) });
+  }
+  first.sort(byTimeThenId);
+  return { kept: first, duplicates: posts.length - first.length };
 }
 
 function chooseAuthor(
@@ -159,7 +222,7 @@ export function selectWindow(g: Gathered, window: AuditWindow, includePrivate: b
       if (inWindow) excludedNonPublic += 1;
       continue;
     }
-    const item: AuditItem = toAuditItem(post, g.self);
+    const item: AuditItem = toAuditItem(post, g.self, ms);
     allItems.push(item);
     if (inWindow) items.push(item);
   }

@@ -144,6 +144,37 @@ describe('gather: whose posts are audited (metrics.md §2.1)', () => {
     expect(g).toMatchObject({ read: 5, duplicates: 3, otherAuthors: 0 });
   });
 
+  it('a copy read with another time: the first read is kept, wherever the copies fall', async () => {
+    // Ids that follow time (the fast path) except for the copy: "2" read first at T0 + 2 h, then
+    // again at T0. Sorted by time the copies are not neighbours (1 at T0 + 1 h sits between), so
+    // the set check decides: the first read (T0 + 2 h) stays, the later one is the duplicate.
+    const one = original(HOUR, { id: '1' });
+    const two = original(2 * HOUR, { id: '2', text: 'first read' });
+    const twoAgain = original(0, { id: '2', text: 'read again' });
+    const g = await run([two, one, twoAgain]);
+    expect(g.posts.map((p) => [p.post.id, p.post.text, p.ms])).toEqual([
+      ['1', one.text, T0 + HOUR],
+      ['2', 'first read', T0 + 2 * HOUR],
+    ]);
+    expect(g.duplicates).toBe(1);
+  });
+
+  it('ids that do not follow time still lose their copies; equal times order by id', async () => {
+    // "b" is older than "a" and "10" shares a time with "9": ids out of time order, so the set
+    // check runs. Order: b (T0), then at T0 + 1 h "10" before "9" (as strings), then a.
+    const posts = [
+      original(2 * HOUR, { id: 'a' }),
+      original(0, { id: 'b' }),
+      original(HOUR, { id: '9' }),
+      original(HOUR, { id: '10' }),
+      original(0, { id: 'b' }),
+      original(HOUR, { id: '9' }),
+    ];
+    const g = await run(posts);
+    expect(g.posts.map((p) => p.post.id)).toEqual(['b', '10', '9', 'a']);
+    expect(g).toMatchObject({ read: 6, duplicates: 2 });
+  });
+
   it('an empty input: no posts, the account from the source', async () => {
     const owner: AccountInfo = { platform: 'mastodon', id: 'https://m.example/users/a', handle: 'a@m.example', displayName: null, website: 'https://a.example', url: null };
     const g = await run([], null, owner);
