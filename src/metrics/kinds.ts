@@ -20,7 +20,30 @@ export interface Classification {
 
 /** A handle as compared: without a leading `@`, lower-cased (metrics.md §2: handles compare case-insensitively). */
 export function normalizeHandle(handle: string): string {
-  return handle.trim().replace(/^@/, '').toLowerCase();
+  return isNormalHandle(handle) ? handle : handle.trim().replace(/^@/, '').toLowerCase();
+}
+
+/**
+ * The handle is already as `normalizeHandle` makes it, checked without building a string: only
+ * ASCII that is neither upper case nor white space, and no leading `@` (most handles in a large
+ * file: the same few thousand people, a million times).
+ */
+function isNormalHandle(handle: string): boolean {
+  if (handle.length === 0 || handle.charCodeAt(0) === 0x40) return false;
+  for (let i = 0; i < handle.length; i += 1) {
+    const c = handle.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f || (c >= 0x41 && c <= 0x5a)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether an id or URL can name an author or start with one of `SelfIdentity.urlPrefixes`: every
+ * pattern below and every prefix holds a `:` (`at://`, `https://`), so a bare id such as an X
+ * snowflake is ruled out without running them.
+ */
+function mayBeAddress(address: string): boolean {
+  return address.includes(':');
 }
 
 /**
@@ -58,6 +81,7 @@ const MASTODON_WEB = /^https?:\/\/([^/]+)\/@([^/]+)\/[^/]+/i;
  * blocked"), the user in an X status link, the actor in a Mastodon / ActivityPub status URI.
  */
 function authorFromAddress(address: string): DerivedAuthor | null {
+  if (!mayBeAddress(address)) return null;
   if (AT_URI.test(address)) {
     const authority = atUriAuthority(address);
     if (authority === null) return null;
@@ -80,7 +104,19 @@ function authorFromAddress(address: string): DerivedAuthor | null {
   return null;
 }
 
-function derivedAuthors(ref: PostRef): DerivedAuthor[] {
+const NO_AUTHORS: readonly DerivedAuthor[] = Object.freeze([]);
+
+/**
+ * Neither the reference's id nor its URL is an address (an X snowflake, a URL-less reference):
+ * all that is known of its author is `ref.author`, so what is worked out from that author alone
+ * holds for every reference to it.
+ */
+export function onlyAuthorNamesAuthor(ref: PostRef): boolean {
+  return (ref.id === null || !mayBeAddress(ref.id)) && (ref.url === null || !mayBeAddress(ref.url));
+}
+
+function derivedAuthors(ref: PostRef): readonly DerivedAuthor[] {
+  if (onlyAuthorNamesAuthor(ref)) return NO_AUTHORS;
   const out: DerivedAuthor[] = [];
   for (const address of [ref.id, ref.url]) {
     if (address === null) continue;
@@ -122,7 +158,7 @@ export function isOwnPost(ref: PostRef, self: SelfIdentity): boolean {
   const prefixes = normalizedPrefixes(self);
   if (prefixes.length > 0) {
     for (const address of [ref.id, ref.url]) {
-      if (address === null) continue;
+      if (address === null || !mayBeAddress(address)) continue;
       const url = normalizeUrl(address);
       if (prefixes.some((prefix) => url.startsWith(prefix))) return true;
     }

@@ -1,7 +1,7 @@
 import { atUriAuthority } from '../ids.js';
-import type { PostRef } from '../model/post.js';
+import type { AuthorRef, PostRef } from '../model/post.js';
 import type { Report } from '../schema/report.js';
-import { refAuthorHandles } from './kinds.js';
+import { onlyAuthorNamesAuthor, refAuthorHandles } from './kinds.js';
 import type { MetricMeta } from './metric.js';
 import type { PostSet } from './types.js';
 
@@ -73,11 +73,22 @@ class Keys {
 export function computePeopleEngaged(set: PostSet): PeopleEngagedMeasurement {
   const keys = new Keys();
   const replyKeys: string[] = [];
+  // The first key of each author object already met, for references that say nothing more than
+  // their author (readers share one object per author: the same few thousand people answered
+  // again and again cost one set of keys each, not one per reply).
+  const firstKeyOf = new Map<AuthorRef, string | null>();
   for (const item of set.items) {
     if (item.kind !== 'reply' || item.toSelf || item.post.replyTo === null) continue;
-    const [first, ...rest] = authorKeys(item.post.replyTo);
-    if (first === undefined) continue;
-    for (const key of rest) keys.union(first, key);
+    const ref = item.post.replyTo;
+    const memo = onlyAuthorNamesAuthor(ref);
+    let first = memo ? firstKeyOf.get(ref.author) : undefined;
+    if (first === undefined) {
+      const [head, ...rest] = authorKeys(ref);
+      for (const key of rest) keys.union(head as string, key);
+      first = head ?? null;
+      if (memo) firstKeyOf.set(ref.author, first);
+    }
+    if (first === null) continue;
     replyKeys.push(first);
   }
   const repliesPerPerson = new Map<string, number>();

@@ -282,6 +282,7 @@ export interface ItemSignals {
  * no own text, so only the repost signal can apply to it; a quote's own text is its own.
  */
 export function signalsOf(item: AuditItem, rules: SelfPromotionRules): ItemSignals {
+  if (item.kind === 'reply' && !item.toSelf) return { signals: [], points: 0, reasons: [] };
   const out: ItemSignals = { signals: [], points: 0, reasons: [] };
   const add = (signal: SelfPromotionSignal, reason: string): void => {
     out.signals.push(signal);
@@ -289,7 +290,6 @@ export function signalsOf(item: AuditItem, rules: SelfPromotionRules): ItemSigna
     out.reasons.push(reason);
   };
   const { post } = item;
-  if (item.kind === 'reply' && !item.toSelf) return out;
 
   const target = item.kind === 'repost' ? post.repostOf : item.kind === 'quote' ? post.quoteOf : null;
   if (target !== null) {
@@ -323,7 +323,10 @@ export function signalsOf(item: AuditItem, rules: SelfPromotionRules): ItemSigna
 export function compute(set: PostSet, ctx: MetricContext): SelfPromotionMeasurement {
   const rules = prepareRules(ctx);
   const items: SelfPromotionItem[] = [];
-  for (const item of set.items.toReversed()) {
+  for (let i = set.items.length - 1; i >= 0; i -= 1) {
+    const item = set.items[i] as AuditItem;
+    // A reply to another person carries no signal (see `signalsOf`): skipped without asking.
+    if (item.kind === 'reply' && !item.toSelf) continue;
     const found = signalsOf(item, rules);
     if (found.points < PROMOTIONAL_POINTS) continue;
     items.push({
