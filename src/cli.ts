@@ -2,14 +2,15 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { extname } from 'node:path';
-import { Chalk, type ChalkInstance } from 'chalk';
+// Only what `--help` and `--version` need is imported here; zod (the option schemas), chalk, the
+// config loader and the audit itself are imported when a command runs (docs/performance.md).
+import type { ChalkInstance } from 'chalk';
 import { Command, CommanderError, Option } from 'commander';
-import { z } from 'zod';
 import type { AssertionOutcome, AssertionResult } from './assertions.js';
-import { loadConfig, type LoadedConfig } from './config-load.js';
+import type { FORMATS, Format, Options, TrendOptions } from './cli-options.js';
+import type { LoadedConfig } from './config-load.js';
 import type { DryRunEntry } from './dry-run.js';
 import { AuditError, ExitCode, InterruptedError, UsageError } from './errors.js';
-import { PlatformSchema } from './model/post.js';
 import type { HttpClient } from './http/client.js';
 import type { LoadedReport } from './report/read-report.js';
 import type { MultiEntry } from './report/multi.js';
@@ -25,52 +26,11 @@ export interface CliIo {
   now: () => Date;
 }
 
-const FORMATS = ['terminal', 'json', 'markdown'] as const;
-type Format = (typeof FORMATS)[number];
-
-/** Raw commander options, validated before use. */
-const OptionsSchema = z.object({
-  input: z.string().min(1).optional(),
-  platform: PlatformSchema.optional(),
-  apiUrl: z.string().optional(),
-  since: z.string().optional(),
-  until: z.string().optional(),
-  month: z.string().optional(),
-  tz: z.string().min(1).optional(),
-  config: z.string().min(1).optional(),
-  format: z.enum(FORMATS).optional(),
-  json: z.boolean().optional(),
-  output: z.string().min(1).optional(),
-  failUnder: z.number().min(0).max(100).optional(),
-  includePrivate: z.boolean().optional(),
-  /** `--inbound <path>` (repeatable) gives paths; `--no-inbound` gives false. */
-  inbound: z.union([z.array(z.string().min(1)), z.literal(false)]).optional(),
-  timeout: z.number().positive().optional(),
-  maxWait: z.number().min(0).optional(),
-  /** `--no-cache` gives false; commander defaults it to true. */
-  cache: z.boolean().optional(),
-  cacheDir: z.string().min(1).optional(),
-  compare: z.string().min(1).optional(),
-  concurrency: z.number().int().min(1).optional(),
-  dryRun: z.boolean().optional(),
-  xPrice: z.number().min(0).optional(),
-  debug: z.boolean().optional(),
-});
-type Options = z.infer<typeof OptionsSchema>;
-
-/** `social-audit trend` options. */
-const TrendOptionsSchema = z.object({
-  format: z.enum(FORMATS).optional(),
-  json: z.boolean().optional(),
-  output: z.string().min(1).optional(),
-  account: z.string().min(1).optional(),
-  platform: PlatformSchema.optional(),
-  debug: z.boolean().optional(),
-});
-type TrendOptions = z.infer<typeof TrendOptionsSchema>;
+/** The `--format` choices: those of `cli-options.ts` (the type says they are the same), without loading it. */
+const FORMAT_CHOICES: typeof FORMATS = ['terminal', 'json', 'markdown'];
 
 /** Accounts fetched at once in a many-account run, unless `--concurrency` says. */
-export const DEFAULT_CONCURRENCY = 3;
+export const DEFAULT_CONCURRENCY = 4;
 
 export function toolVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -138,18 +98,6 @@ function addSourceOptions(cmd: Command): Command {
     .option('--debug', 'stack traces on errors');
 }
 
-function validateWith<T>(schema: z.ZodType<T>, raw: unknown): T {
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const flag = String(issue?.path[0] ?? '?').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    throw new UsageError(`option --${flag}: ${issue?.message ?? 'invalid'}; see social-audit --help`);
-  }
-  return parsed.data;
-}
-
-const validate = (raw: unknown): Options => validateWith(OptionsSchema, raw);
-
 function buildProgram(
   run: (accounts: string[], opts: Options) => Promise<void>,
   fetch: (account: string, opts: Options) => Promise<void>,
@@ -165,7 +113,7 @@ function buildProgram(
       'the account: @name (X), @user@server (Mastodon), name.bsky.social or did:… (Bluesky); several (live) give one table of them; none (live): the config\'s accounts',
     )
     .option('--input <path>', 'read offline: an X or Mastodon archive (.zip or folder), X API v1.1/v2 JSON, a Bluesky feed, or a social-audit posts file')
-    .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMATS))
+    .addOption(new Option('--format <format>', 'report format on stdout').choices(FORMAT_CHOICES))
     .option('--json', 'same as --format json')
     .option('--output <file>', 'also write the report to a file (format from the extension: .json, .md, else text)')
     .option('--fail-under <score>', 'exit 1 when the score is below this (or there is no score); the config\'s assert block says more', parseScore)
@@ -185,26 +133,26 @@ function buildProgram(
     .enablePositionalOptions()
     .showHelpAfterError(false)
     .exitOverride()
-    .action(async (accounts: string[], raw: unknown) => run(accounts, validate(raw)));
+    .action(async (accounts: string[], raw: unknown) => run(accounts, (await import('./cli-options.js')).validateOptions(raw)));
   const fetchCmd = new Command('fetch')
     .description('fetch an account\'s posts live and save them in the social-audit posts format (audit them later with --input)')
     .argument('<account>', 'the account, written as for an audit')
     .option('--output <file>', 'where to write the posts (default: standard output)');
   addSourceOptions(fetchCmd)
     .exitOverride()
-    .action(async (account: string, raw: unknown) => fetch(account, validate(raw)));
+    .action(async (account: string, raw: unknown) => fetch(account, (await import('./cli-options.js')).validateOptions(raw)));
   program.addCommand(fetchCmd);
   const trendCmd = new Command('trend')
     .description('show how an account changed over saved JSON reports: a table by month and a sparkline per figure')
     .argument('<report.json...>', 'reports saved with --json --output, of one account (or many-account files with --account)')
-    .addOption(new Option('--format <format>', 'output format (default terminal)').choices(FORMATS))
+    .addOption(new Option('--format <format>', 'output format (default terminal)').choices(FORMAT_CHOICES))
     .option('--json', 'same as --format json')
     .option('--output <file>', 'also write the trend to a file (format from the extension: .json, .md, else text)')
     .option('--account <account>', 'the account to follow when the files hold several (many-account reports)')
     .addOption(new Option('--platform <platform>', 'how to read a bare @handle in --account (default x)').choices(['x', 'mastodon', 'bluesky']))
     .option('--debug', 'stack traces on errors')
     .exitOverride()
-    .action(async (files: string[], raw: unknown) => trend(files, validateWith(TrendOptionsSchema, raw)));
+    .action(async (files: string[], raw: unknown) => trend(files, (await import('./cli-options.js')).validateTrendOptions(raw)));
   program.addCommand(trendCmd);
   for (const cmd of [program, fetchCmd, trendCmd]) {
     cmd.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
@@ -485,6 +433,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     format: Format,
     renderAs: (format: Format, color: ChalkInstance, width: number) => Promise<string>,
   ): Promise<void> => {
+    const { Chalk } = await import('chalk');
     if (opts.output !== undefined) await writeOutput(opts.output, await renderAs(outputFormat(opts.output, opts), new Chalk({ level: 0 }), 80));
     const color = new Chalk({ level: colorLevel(env, stdout.isTTY) });
     await writeStdout(await renderAs(format, color, Math.max(60, Math.min(terminalColumns(stdout, env), 120))));
@@ -507,6 +456,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   const audit = async (named: string[], opts: Options): Promise<void> => {
     const format = formatFor(opts);
     checkCacheOptions(opts);
+    const { loadConfig } = await import('./config-load.js');
     const config = await loadConfig(opts.config, cwd);
     const accounts = accountsOf(named, opts, config);
     if (opts.dryRun === true) return dryRun(accounts, opts, config, format);
@@ -623,6 +573,7 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
   const fetchPosts = async (account: string, opts: Options): Promise<void> => {
     checkCacheOptions(opts);
     const { fetchToFile } = await import('./run-audit.js');
+    const { loadConfig } = await import('./config-load.js');
     const config = await loadConfig(opts.config, cwd);
     const text = await fetchToFile(await request(account, opts, config), { now, toolVersion: toolVersion() });
     for (const warning of text.warnings) stderr.write(`social-audit: warning: ${oneLine(warning)}\n`);

@@ -1,12 +1,13 @@
 import { parseAccountArg, type AccountArg } from './account.js';
 import { evaluateAssertions, type AssertionOutcome } from './assertions.js';
-import { cachedFetch, type CacheOutcome, type CachedSource } from './cache/cached-fetch.js';
+// The live fetchers, the fetch cache and the HTTP client (undici) are imported only on the live
+// paths below, so an offline audit does not load them.
+import type { CacheOutcome, CachedSource } from './cache/cached-fetch.js';
 import { gather, selectWindow, type Gathered } from './collect.js';
 import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
 import { durationSeconds, type AccountConfig } from './config.js';
 import { InterruptedError, PlatformError, UsageError } from './errors.js';
 import { openSource } from './fetchers/detect.js';
-import { INBOUND_FETCHERS, LIVE_FETCHERS, openLive } from './fetchers/live.js';
 import type { FetchContext } from './fetchers/live-types.js';
 import type { InputSource } from './fetchers/types.js';
 import type { HttpClient } from './http/client.js';
@@ -147,6 +148,7 @@ async function fetchInbound(
   live: LiveOptions,
 ): Promise<InboundRead | { failed: string }> {
   const before = live.http.requests;
+  const { INBOUND_FETCHERS } = await import('./fetchers/live.js');
   try {
     const result = await INBOUND_FETCHERS[account.platform](account, own, {
       http: live.http,
@@ -242,14 +244,16 @@ async function openLiveSource(
     progress: live.progress,
     ...(live.signal ? { signal: live.signal } : {}),
   };
+  const { LIVE_FETCHERS, openLive } = await import('./fetchers/live.js');
   // Through the account's cache file unless --no-cache: only what the file lacks is fetched.
-  const cached =
-    live.cache == null
-      ? null
-      : await cachedFetch(LIVE_FETCHERS[accountArg.platform], accountArg, ctx, {
-          dir: live.cache.dir,
-          now: () => deps.now().getTime(),
-        });
+  let cached: CachedSource | null = null;
+  if (live.cache != null) {
+    const { cachedFetch } = await import('./cache/cached-fetch.js');
+    cached = await cachedFetch(LIVE_FETCHERS[accountArg.platform], accountArg, ctx, {
+      dir: live.cache.dir,
+      now: () => deps.now().getTime(),
+    });
+  }
   const source = cached ?? (await openLive(accountArg, ctx));
   source.fetchedAt ??= deps.now().toISOString();
   return { source, cached, accountArg, cfg, window };

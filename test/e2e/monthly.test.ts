@@ -679,7 +679,7 @@ describe('several accounts at once', () => {
     expect(t.stdout).toMatch(/│ Change │\n/);
   });
 
-  it('--concurrency bounds the accounts fetched at once (default 3)', async () => {
+  it('--concurrency bounds the accounts fetched at once (default 4)', async () => {
     lookupDelayMs = 300;
     try {
       const five = [X, BSKY_HANDLE, MASTODON, 'x:RoadInfoBC', 'bsky:roadinfobc.example'];
@@ -690,7 +690,7 @@ describe('several accounts at once', () => {
       inFlight.max = 0;
       const dflt = await run([...five, ...live(), '--json']);
       expect(dflt.code, dflt.stderr).toBe(0);
-      expect(inFlight.max).toBe(3);
+      expect(inFlight.max).toBe(4);
     } finally {
       lookupDelayMs = 0;
     }
