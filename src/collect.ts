@@ -10,8 +10,11 @@ import type { AuditWindow } from './window.js';
 export interface Gathered {
   account: AccountInfo;
   self: SelfIdentity;
-  /** The account's posts (every visibility), deduplicated by id, oldest first, with their time in ms. */
-  posts: { post: Post; ms: number }[];
+  /**
+   * The account's posts (every visibility), deduplicated by id, oldest first, each with its time
+   * in ms and classified (one object per post: `selectWindow` keeps these same items).
+   */
+  posts: AuditItem[];
   /** Items read from the source that belong to the account (before deduplication). */
   read: number;
   duplicates: number;
@@ -96,24 +99,21 @@ export async function gather(
     url: src?.url ?? null,
   };
 
-  const { kept, duplicates } = oldestFirst(chosen?.posts ?? []);
+  const self = buildSelfIdentity(account);
+  const { kept, duplicates } = oldestFirst(chosen?.posts ?? [], self);
   const read = chosen?.posts.length ?? 0;
   const total = all.reduce((n, g) => n + g.posts.length, 0);
-  return { account, self: buildSelfIdentity(account), posts: kept, read, duplicates, otherAuthors: total - read };
+  return { account, self, posts: kept, read, duplicates, otherAuthors: total - read };
 }
 
-/** Orders posts by time, then id. */
-function byTimeThenId(a: Timed, b: Timed): number {
+/** Orders items by time, then id. */
+function byTimeThenId(a: AuditItem, b: AuditItem): number {
   return a.ms - b.ms || (a.post.id < b.post.id ? -1 : a.post.id > b.post.id ? 1 : 0);
 }
 
-interface Timed {
-  post: Post;
-  ms: number;
-}
-
 /**
- * The posts oldest first (time, then id), each id once: the first read of an id is kept.
+ * The posts as audit items oldest first (time, then id), each id once: the first read of an id
+ * is kept.
  *
  * Sorting first (stable, so equal posts keep the order read) puts the copies of a post next to
  * each other, where dropping them costs nothing. That is the whole answer when the ids then
@@ -122,34 +122,35 @@ interface Timed {
  * copy with another time) the ids are checked in a set, in the order read, as they always can be;
  * a set of a million ids is slow, so only then.
  */
-export function oldestFirst(posts: readonly Post[]): { kept: Timed[]; duplicates: number } {
-  const timed: Timed[] = new Array<Timed>(posts.length);
+export function oldestFirst(posts: readonly Post[], self: SelfIdentity): { kept: AuditItem[]; duplicates: number } {
+  const items: AuditItem[] = new Array<AuditItem>(posts.length);
   for (let i = 0; i < posts.length; i += 1) {
     const post = posts[i] as Post;
-    timed[i] = { post, ms: parseInstantMs(post.createdAt) };
+    items[i] = toAuditItem(post, self, parseInstantMs(post.createdAt));
   }
-  timed.sort(byTimeThenId);
-  const kept: Timed[] = [];
+  items.sort(byTimeThenId);
+  const kept: AuditItem[] = [];
   let increasing = true;
-  let previous: string | null = null;
-  for (const entry of timed) {
-    const id = entry.post.id;
+  let previous: AuditItem | null = null;
+  for (const item of items) {
+    const id = item.post.id;
     if (previous !== null) {
-      if (id === previous && entry.ms === (kept[kept.length - 1] as Timed).ms) continue;
-      if (!(id.length > previous.length || (id.length === previous.length && id > previous))) increasing = false;
+      const before = previous.post.id;
+      if (id === before && item.ms === previous.ms) continue;
+      if (!(id.length > before.length || (id.length === before.length && id > before))) increasing = false;
     }
-    kept.push(entry);
-    previous = id;
+    kept.push(item);
+    previous = item;
   }
   if (increasing) return { kept, duplicates: posts.length - kept.length };
 
   const seen = new Set<string>();
-  const first: Timed[] = [];
+  const first: AuditItem[] = [];
   for (let i = 0; i < posts.length; i += 1) {
     const post = posts[i] as Post;
     if (seen.has(post.id)) continue;
     seen.add(post.id);
-    first.push({ post, ms: parseInstantMs(post.createdAt) });
+    first.push(toAuditItem(post, self, parseInstantMs(post.createdAt)));
   }
   first.sort(byTimeThenId);
   return { kept: first, duplicates: posts.length - first.length };
@@ -215,14 +216,14 @@ export function selectWindow(g: Gathered, window: AuditWindow, includePrivate: b
   const items: AuditItem[] = [];
   const allItems: AuditItem[] = [];
   let excludedNonPublic = 0;
-  for (const { post, ms } of g.posts) {
+  for (const item of g.posts) {
+    const { post, ms } = item;
     const inWindow = ms >= window.sinceMs && ms < window.untilMs;
     const isPublic = post.visibility === 'public' || post.visibility === 'unlisted';
     if (!isPublic && !includePrivate) {
       if (inWindow) excludedNonPublic += 1;
       continue;
     }
-    const item: AuditItem = toAuditItem(post, g.self, ms);
     allItems.push(item);
     if (inWindow) items.push(item);
   }
