@@ -11,7 +11,7 @@ import { openSource } from './fetchers/detect.js';
 import type { FetchContext } from './fetchers/live-types.js';
 import type { InputSource } from './fetchers/types.js';
 import type { HttpClient } from './http/client.js';
-import { measureAll } from './metrics/index.js';
+import { measureAllParallel } from './metrics/parallel.js';
 import { DEFAULT_PHRASES } from './metrics/self-promotion.js';
 import { selectInbound } from './inbound.js';
 import type { InboundSet, MetricContext } from './metrics/types.js';
@@ -403,7 +403,7 @@ async function auditWithConfig(req: AuditRequest, deps: AuditDeps): Promise<{ re
     giveUpAfterMs: giveUpAfterMs(cfg),
     inbound,
   };
-  const measured = measureAll(set, ctx);
+  const measured = await measureAllParallel(set, ctx);
   const scored = scoreAudit(measured, model);
   const recommendations = buildRecommendations(measured, scored, model, set);
 

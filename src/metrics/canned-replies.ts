@@ -632,6 +632,26 @@ function describeTemplate(members: readonly Candidate[]): CannedTemplate {
   };
 }
 
+/** The replies compared (metrics.md §10): the window's replies to other accounts, oldest first. */
+export function cannedCandidates(set: PostSet): AuditItem[] {
+  const candidates: AuditItem[] = [];
+  for (const item of set.items) if (item.kind === 'reply' && !item.toSelf) candidates.push(item);
+  return candidates;
+}
+
+/**
+ * The clusters of near-duplicate replies among `texts` (`clusterNearDuplicates` of their
+ * `templateGrams(templateWords(text))`, without a string per gram): for each text, the index of
+ * the first text of its cluster. Plain strings in, integers out, so it can run on a worker
+ * thread (`parallel.ts`).
+ */
+export function clusterReplyTexts(texts: readonly string[]): Int32Array {
+  const keyer = new GramKeyer();
+  const keys = new GramKeys();
+  for (const text of texts) keys.add(keyer.of(templateWords(text)));
+  return Int32Array.from(clusterKeys(keys));
+}
+
 /**
  * metrics.md §10 "canned replies". A reply to another account (`reply.toOther`, in the window)
  * is canned when another reply to another account in the window is a near-duplicate: their sets
@@ -645,31 +665,32 @@ function describeTemplate(members: readonly Candidate[]): CannedTemplate {
  * - `templates`: the up to 5 largest clusters of near-duplicates (`clusterNearDuplicates`; most
  *   replies first, ties: the template used first), each with its representative text, size and
  *   up to 3 newest replies as evidence.
+ *
+ * `clustered`: what `clusterReplyTexts` gives for the texts of `cannedCandidates(set)`, when it
+ * was worked out elsewhere (on a worker thread); otherwise it is worked out here.
  */
-export function computeCannedReplies(set: PostSet): CannedRepliesMeasurement {
-  const candidates: AuditItem[] = [];
-  const keyer = new GramKeyer();
-  const keys = new GramKeys();
-  for (const item of set.items) {
-    if (item.kind !== 'reply' || item.toSelf) continue;
-    candidates.push(item);
-    keys.add(keyer.of(templateWords(item.post.text)));
-  }
+export function computeCannedReplies(set: PostSet, clustered?: ArrayLike<number>): CannedRepliesMeasurement {
+  const candidates = cannedCandidates(set);
   const replies = candidates.length;
 
   // Labels are input indices; only clusters of two or more replies are gathered (most replies
   // are in none).
-  const labels = clusterKeys(keys);
+  const labels = clustered ?? clusterReplyTexts(candidates.map((item) => item.post.text));
+  if (labels.length !== replies) throw new RangeError(`canned replies: ${labels.length} labels for ${replies} replies`);
   const sizes = new Int32Array(labels.length);
-  for (const label of labels) sizes[label] = (sizes[label] as number) + 1;
+  for (let i = 0; i < labels.length; i += 1) {
+    const label = labels[i] as number;
+    sizes[label] = (sizes[label] as number) + 1;
+  }
   const clusters = new Map<number, AuditItem[]>();
-  labels.forEach((label, i) => {
-    if ((sizes[label] as number) < 2) return;
+  for (let i = 0; i < labels.length; i += 1) {
+    const label = labels[i] as number;
+    if ((sizes[label] as number) < 2) continue;
     const candidate = candidates[i] as AuditItem;
     const cluster = clusters.get(label);
     if (cluster === undefined) clusters.set(label, [candidate]);
     else cluster.push(candidate);
-  });
+  }
 
   let canned = 0;
   const templates: { members: AuditItem[]; firstMs: number }[] = [];

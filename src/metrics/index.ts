@@ -39,7 +39,7 @@ export const METRICS = {
   selfPromotion,
   responseRate,
   coverage: { meta: coverageMeta, compute: computeCoverage },
-  cannedReplies: { meta: cannedRepliesMeta, compute: computeCannedReplies },
+  cannedReplies: { meta: cannedRepliesMeta, compute: (set: PostSet) => computeCannedReplies(set) },
   peopleEngaged: { meta: peopleEngagedMeta, compute: computePeopleEngaged },
 } as const satisfies { [K in MetricKey]: Metric<K, MeasurementOf<K>> };
 
@@ -61,6 +61,11 @@ export interface Measurements {
 
 /** Runs every metric over the posts under audit. Pure: same set and context, same figures. */
 export function measureAll(set: PostSet, ctx: MetricContext): Measurements {
+  return withCannedReplies(measureAllButCanned(set, ctx), METRICS.cannedReplies.compute(set));
+}
+
+/** Every figure but the canned replies (`parallel.ts` measures those on a worker thread meanwhile). */
+export function measureAllButCanned(set: PostSet, ctx: MetricContext): Omit<Measurements, 'cannedReplies'> {
   const responses = measureResponses(set, ctx);
   return {
     counts: computeCounts(set),
@@ -71,7 +76,12 @@ export function measureAll(set: PostSet, ctx: MetricContext): Measurements {
     responseRate: responses?.rate ?? null,
     responsePeople: responses?.people ?? null,
     coverage: METRICS.coverage.compute(set, ctx),
-    cannedReplies: METRICS.cannedReplies.compute(set),
     peopleEngaged: METRICS.peopleEngaged.compute(set),
   };
+}
+
+/** The measurements with the canned replies in their place (the order of the report). */
+export function withCannedReplies(rest: Omit<Measurements, 'cannedReplies'>, cannedReplies: CannedRepliesMeasurement): Measurements {
+  const { peopleEngaged, ...before } = rest;
+  return { ...before, cannedReplies, peopleEngaged };
 }
