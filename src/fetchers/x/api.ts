@@ -183,10 +183,12 @@ function said(problem: z.infer<typeof ProblemSchema> | null): string {
 }
 
 /**
- * Validates a timeline page with the wire schema. A page whose envelope is not a timeline page's
- * (`data` not an array, a `next_token` that is not a string) is a `ShapeError` naming the endpoint.
+ * Validates a page of an X v2 post list (the timeline, the mentions) with the wire schema. A page
+ * whose envelope is not such a page (`data` not an array, a `next_token` that is not a string) is a
+ * `ShapeError` naming the endpoint: "X `endpoint` answered `what` with a body that is not a `kind`
+ * page".
  */
-function timelinePage(body: unknown, what: string): XV2Page {
+export function parseXPage(body: unknown, endpoint: string, kind: string, what: string): XV2Page {
   const parsed = XV2PageSchema.safeParse(body);
   let problem: string | null = null;
   if (!parsed.success) problem = describeIssues(parsed.error);
@@ -196,10 +198,85 @@ function timelinePage(body: unknown, what: string): XV2Page {
   }
   if (!parsed.success || problem !== null) {
     throw new ShapeError(
-      `X ${TIMELINE} answered ${what} with a body that is not a timeline page (${problem ?? 'invalid'}); the API may have changed or --api-url may point elsewhere`,
+      `X ${endpoint} answered ${what} with a body that is not a ${kind} page (${problem ?? 'invalid'}); the API may have changed or --api-url may point elsewhere`,
     );
   }
   return parsed.data;
+}
+
+/** Validates a timeline page (`parseXPage`). */
+function timelinePage(body: unknown, what: string): XV2Page {
+  return parseXPage(body, TIMELINE, 'timeline', what);
+}
+
+/**
+ * The query of one page of an X v2 post list (the timeline, the mentions): 100 posts, the window's
+ * `start_time` / `end_time` where sent (`timelineBounds`), the endpoint's `tweet.fields` and
+ * `expansions`, the users' handles, and the cursor of the page after the first.
+ */
+export function xPageParams(
+  bounds: { startTime: string | null; endTime: string | null },
+  fields: { tweetFields: string; expansions: string },
+  cursor: string | null,
+): Record<string, string> {
+  const params: Record<string, string> = { max_results: String(X_PAGE_SIZE) };
+  if (bounds.startTime !== null) params.start_time = bounds.startTime;
+  if (bounds.endTime !== null) params.end_time = bounds.endTime;
+  params['tweet.fields'] = fields.tweetFields;
+  params.expansions = fields.expansions;
+  params['user.fields'] = 'username';
+  if (cursor !== null) params.pagination_token = cursor;
+  return params;
+}
+
+/** The oldest time (ms) among `oldestMs` (null: none yet) and the posts' `createdAt`. */
+export function oldestPostMs(oldestMs: number | null, posts: readonly Post[]): number | null {
+  let oldest = oldestMs;
+  for (const post of posts) {
+    const ms = Date.parse(post.createdAt);
+    if (oldest === null || ms < oldest) oldest = ms;
+  }
+  return oldest;
+}
+
+/** What `olderPostsServed` needs to know of a walk, and how it asks its endpoint. */
+export interface OlderPostsCheck {
+  /** The oldest post the walk read (ms); null when it read none. */
+  oldestMs: number | null;
+  /** The window's start. */
+  sinceMs: number;
+  /** The walk's `start_time`; null when it sent none (a window before November 2010). */
+  startTime: string | null;
+  /** Sends the check's query to the walk's endpoint and validates the page it answers. */
+  request: (params: Record<string, string>) => Promise<XV2Page>;
+  /** Said just before the request (a progress line). */
+  onCheck: () => void;
+  /** A rate limit longer than `--max-wait` kept the request from running. */
+  onRateLimit: (err: RateLimitError) => void;
+}
+
+/**
+ * Did X serve anything older than the window's start? The question behind its silent caps (the
+ * timeline's 3,200 posts, the mentions' 800; platforms.md §1.2): if it did, all of the window was
+ * within reach. Yes when the walk read a post before `sinceMs`. Otherwise, with a `start_time`,
+ * one request settles it: the newest posts before it (`end_time=start_time`, `max_results=5`); a
+ * post, or a `next_token`, in the answer is a yes. Without a `start_time`, no (the walk went on
+ * until a page reached back before the window). A rate limit on that request: null, after
+ * `onRateLimit`; any other error rejects.
+ */
+export async function olderPostsServed(check: OlderPostsCheck): Promise<boolean | null> {
+  if (check.oldestMs !== null && check.oldestMs < check.sinceMs) return true;
+  if (check.startTime === null) return false;
+  check.onCheck();
+  let probe: XV2Page;
+  try {
+    probe = await check.request({ max_results: '5', end_time: check.startTime, 'tweet.fields': 'created_at' });
+  } catch (err) {
+    if (!(err instanceof RateLimitError)) throw err;
+    check.onRateLimit(err);
+    return null;
+  }
+  return (Array.isArray(probe.data) && probe.data.length > 0) || typeof probe.meta?.next_token === 'string';
 }
 
 /**
@@ -296,13 +373,7 @@ export const fetchX: LiveFetcher = async (account, ctx) => {
 
   const fetchPage = async (cursor: string | null): Promise<Page<string>> => {
     pageNo += 1;
-    const params: Record<string, string> = { max_results: String(X_PAGE_SIZE) };
-    if (startTime !== null) params.start_time = startTime;
-    if (endTime !== null) params.end_time = endTime;
-    params['tweet.fields'] = TWEET_FIELDS;
-    params.expansions = EXPANSIONS;
-    params['user.fields'] = 'username';
-    if (cursor !== null) params.pagination_token = cursor;
+    const params = xPageParams({ startTime, endTime }, { tweetFields: TWEET_FIELDS, expansions: EXPANSIONS }, cursor);
     const res = await get(timelineUrl(params), TIMELINE);
     const page = timelinePage(res.body, `page ${pageNo}`);
     if (page.data === undefined && page.meta === undefined && page.errors?.length) {
@@ -322,10 +393,7 @@ export const fetchX: LiveFetcher = async (account, ctx) => {
     const { posts, skipped } = normalizeXv2Page(page, { users });
     for (const reason of skipped) recordSkip(stats, `page ${pageNo} ${reason}`);
     fetched += posts.length;
-    for (const post of posts) {
-      const ms = Date.parse(post.createdAt);
-      if (oldestMs === null || ms < oldestMs) oldestMs = ms;
-    }
+    oldestMs = oldestPostMs(oldestMs, posts);
     // Only a missing next_token ends the timeline: a short page, or `result_count: 0` with a
     // next_token, does not (platforms.md §1.5).
     const next = typeof page.meta?.next_token === 'string' ? page.meta.next_token : null;
@@ -342,32 +410,26 @@ export const fetchX: LiveFetcher = async (account, ctx) => {
    * - no `start_time` was sent (a window starting before November 2010): the walk went on until
    *   a page reached back before the window; ending without doing so means the cap cut it.
    * - otherwise the pages alone cannot tell: the posts newer than the window's end also count
-   *   towards the 3,200, and a window can start in a gap between posts. One request settles it:
-   *   the newest posts before `start_time` (`end_time=start_time`, `max_results=5`). If X serves
-   *   any (or a `next_token`), posts older than the window are within reach, so all of the window
-   *   was; if none, the cap lies inside the window and its oldest part is missing.
+   *   towards the 3,200, and a window can start in a gap between posts. One request settles it
+   *   (`olderPostsServed`): if X serves any post before `start_time`, posts older than the window
+   *   are within reach, so all of the window was; if none, the cap lies inside the window and its
+   *   oldest part is missing.
    * Cost: one request of at most 5 posts, only for accounts with more than 3,200 posts.
    */
   const checkCap = async (): Promise<void> => {
     if (tweetCount !== null && tweetCount <= X_TIMELINE_CAP) return;
-    if (oldestMs !== null && oldestMs < sinceMs) return;
-    let cut = true;
-    if (startTime !== null) {
-      ctx.progress(`X: checking that the window is within the newest ${X_TIMELINE_CAP} posts`);
-      let probe: XV2Page;
-      try {
-        const params = { max_results: '5', end_time: startTime, 'tweet.fields': 'created_at' };
-        probe = timelinePage((await get(timelineUrl(params), TIMELINE)).body, 'the check for older posts');
-      } catch (err) {
-        if (!(err instanceof RateLimitError)) throw err;
+    const older = await olderPostsServed({
+      oldestMs,
+      sinceMs,
+      startTime,
+      request: async (params) => timelinePage((await get(timelineUrl(params), TIMELINE)).body, 'the check for older posts'),
+      onCheck: () => ctx.progress(`X: checking that the window is within the newest ${X_TIMELINE_CAP} posts`),
+      onRateLimit: (err) =>
         markIncomplete(
           `X's timeline serves only the newest 3,200 posts and a rate limit kept the check of whether the window reaches past them from running (${err.message}); the data may be incomplete`,
-        );
-        return;
-      }
-      cut = !((Array.isArray(probe.data) && probe.data.length > 0) || typeof probe.meta?.next_token === 'string');
-    }
-    if (cut) {
+        ),
+    });
+    if (older === false) {
       const since = oldestMs === null ? '' : ` (the window's posts before ${new Date(oldestMs).toISOString()} are missing)`;
       markIncomplete(
         `X serves only the newest 3,200 posts: the window reaches past them, so the data is incomplete${since}; audit the account archive with --input for the full window`,

@@ -1,11 +1,10 @@
 import { InterruptedError, PlatformError } from '../../errors.js';
-import { platformMessage, RateLimitError, ShapeError, type JsonResponse } from '../../http/client.js';
+import { platformMessage, type JsonResponse } from '../../http/client.js';
 import type { Post } from '../../model/post.js';
 import type { InboundFetcher } from '../live-types.js';
 import { paginate, type Page } from '../paginate.js';
-import { bearerToken, timelineBounds, X_API_URL, X_PAGE_SIZE } from './api.js';
-import { describeIssues } from './common.js';
-import { normalizeXv2Page, XV2PageSchema, type XV2Page } from './v2.js';
+import { bearerToken, oldestPostMs, olderPostsServed, parseXPage, timelineBounds, X_API_URL, xPageParams } from './api.js';
+import { normalizeXv2Page, type XV2Page } from './v2.js';
 
 /**
  * The X inbound fetcher (metrics.md §9): the posts that mention the audited account over the
@@ -32,21 +31,9 @@ const EXPANSIONS = 'author_id,referenced_tweets.id,referenced_tweets.id.author_i
 /** The warning's fixed opening, for the report and for tests. */
 export const X_MENTIONS_CAP_WARNING = `X serves only the newest ${X_MENTIONS_CAP} mentions: the window reaches past them`;
 
-/** Validates a mentions page; a body that is not one is a `ShapeError` naming the endpoint. */
+/** Validates a mentions page; a body that is not one is a `ShapeError` naming the endpoint (`parseXPage`). */
 function mentionsPage(body: unknown, what: string): XV2Page {
-  const parsed = XV2PageSchema.safeParse(body);
-  let problem: string | null = null;
-  if (!parsed.success) problem = describeIssues(parsed.error);
-  else if (parsed.data.data !== undefined && !Array.isArray(parsed.data.data)) problem = 'data: expected an array of posts';
-  else if (parsed.data.meta?.next_token !== undefined && typeof parsed.data.meta.next_token !== 'string') {
-    problem = 'meta.next_token: expected a string';
-  }
-  if (!parsed.success || problem !== null) {
-    throw new ShapeError(
-      `X ${MENTIONS} answered ${what} with a body that is not a mentions page (${problem ?? 'invalid'}); the API may have changed or --api-url may point elsewhere`,
-    );
-  }
-  return parsed.data;
+  return parseXPage(body, MENTIONS, 'mentions', what);
 }
 
 /** Handles of the users a page's `includes.users` describe, added to `users`. */
@@ -134,13 +121,7 @@ export const fetchXMentions: InboundFetcher = async (account, _own, ctx) => {
 
   const fetchPage = async (cursor: string | null): Promise<Page<string>> => {
     pageNo += 1;
-    const params: Record<string, string> = { max_results: String(X_PAGE_SIZE) };
-    if (startTime !== null) params.start_time = startTime;
-    if (endTime !== null) params.end_time = endTime;
-    params['tweet.fields'] = TWEET_FIELDS;
-    params.expansions = EXPANSIONS;
-    params['user.fields'] = 'username';
-    if (cursor !== null) params.pagination_token = cursor;
+    const params = xPageParams({ startTime, endTime }, { tweetFields: TWEET_FIELDS, expansions: EXPANSIONS }, cursor);
     const page = mentionsPage((await get(params)).body, `page ${pageNo}`);
     if (page.data === undefined && page.meta === undefined && page.errors?.length) {
       // An account X will not show (suspended, protected) answers HTTP 200 with only errors.
@@ -156,10 +137,7 @@ export const fetchXMentions: InboundFetcher = async (account, _own, ctx) => {
     if (reasons.length > 0 && skipped === 0) firstSkip = `page ${pageNo} ${reasons[0]}`;
     skipped += reasons.length;
     served += Array.isArray(page.data) ? page.data.length : 0;
-    for (const post of posts) {
-      const ms = Date.parse(post.createdAt);
-      if (oldestMs === null || ms < oldestMs) oldestMs = ms;
-    }
+    oldestMs = oldestPostMs(oldestMs, posts);
     // Only a missing next_token ends the walk (platforms.md §1.5).
     const next = typeof page.meta?.next_token === 'string' ? page.meta.next_token : null;
     reachedEnd = next === null;
@@ -168,24 +146,19 @@ export const fetchXMentions: InboundFetcher = async (account, _own, ctx) => {
 
   /** The 800-mention ceiling, decided as the fetcher's doc comment says. */
   const checkCeiling = async (): Promise<void> => {
-    if (oldestMs !== null && oldestMs < sinceMs) return;
     if (endTime === null && served < X_MENTIONS_CAP) return;
-    if (startTime !== null) {
-      ctx.progress(`X: checking that the window is within the newest ${X_MENTIONS_CAP} mentions`);
-      let probe: XV2Page;
-      try {
-        const params = { max_results: '5', end_time: startTime, 'tweet.fields': 'created_at' };
-        probe = mentionsPage((await get(params)).body, 'the check for older mentions');
-      } catch (err) {
-        if (!(err instanceof RateLimitError)) throw err;
+    const older = await olderPostsServed({
+      oldestMs,
+      sinceMs,
+      startTime,
+      request: async (params) => mentionsPage((await get(params)).body, 'the check for older mentions'),
+      onCheck: () => ctx.progress(`X: checking that the window is within the newest ${X_MENTIONS_CAP} mentions`),
+      onRateLimit: (err) =>
         markIncomplete(
           `X serves only the newest ${X_MENTIONS_CAP} mentions and a rate limit kept the check of whether the window reaches past them from running (${err.message}); the mentions may be incomplete`,
-        );
-        return;
-      }
-      const older = (Array.isArray(probe.data) && probe.data.length > 0) || typeof probe.meta?.next_token === 'string';
-      if (older) return;
-    }
+        ),
+    });
+    if (older !== false) return;
     const from = oldestMs === null ? 'every mention in the window' : `the mentions before ${new Date(oldestMs).toISOString()}`;
     const surely = served >= X_MENTIONS_CAP || startTime === null;
     markIncomplete(
