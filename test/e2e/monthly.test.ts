@@ -18,9 +18,9 @@ import {
   bskyProfile,
   mastodonAccount,
   mastodonStatuses,
-  mastodonTimelineRoute,
 } from '../cache/servers.js';
 import { ROOT, runCli, runCliAsync, type CliResult } from '../helpers/cli.js';
+import { blueskyAndMastodon } from '../helpers/live.js';
 import { startServer, type Reply, type SeenRequest, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/zip.js';
 
@@ -132,32 +132,21 @@ let server: TestServer;
 const tmp = tempDir('social-audit-monthly-');
 
 beforeAll(async () => {
-  const bskyFeed = bskyFeedRoute(() => feed);
-  const mastodonTimeline = mastodonTimelineRoute(() => statuses);
+  const others = blueskyAndMastodon({
+    profile: { ...bskyProfile(undefined, undefined, COUNT), createdAt: new Date(NOW - 50 * 86_400_000).toISOString() },
+    account: { ...mastodonAccount(), statuses_count: COUNT, created_at: new Date(NOW - 400 * 86_400_000).toISOString() },
+    feed: () => feed,
+    statuses: () => statuses,
+    lookup,
+  });
   server = await startServer((req, base) => {
     switch (req.path) {
       case X_LOOKUP_PATH:
         return lookup({ json: xUser });
       case X_TIMELINE_PATH:
         return xTimeline(req);
-      case MASTODON_LOOKUP_PATH:
-        return lookup(
-          /^RoadInfoBC@/i.test(req.query.get('acct') ?? '')
-            ? { json: { ...mastodonAccount(), statuses_count: COUNT, created_at: new Date(NOW - 400 * 86_400_000).toISOString() } }
-            : { status: 404, json: { error: 'Record not found' } },
-        );
-      case MASTODON_TIMELINE_PATH:
-        return mastodonTimeline(req, base);
-      case BSKY_PROFILE_PATH:
-        return lookup(
-          req.query.get('actor') === BSKY_HANDLE
-            ? { json: { ...bskyProfile(undefined, undefined, COUNT), createdAt: new Date(NOW - 50 * 86_400_000).toISOString() } }
-            : { status: 400, json: { error: 'InvalidRequest', message: 'Profile not found' } },
-        );
-      case BSKY_FEED_PATH:
-        return bskyFeed(req, base);
       default:
-        return undefined;
+        return others(req, base);
     }
   });
 });
@@ -173,9 +162,9 @@ const live = (): string[] => ['--api-url', server.url, '--no-inbound'];
 
 /** Runs the CLI and counts the timeline requests it made, per platform. */
 async function run(args: string[], env: Record<string, string> = ENV): Promise<CliResult & { timeline: Record<keyof typeof TIMELINE, number>; requests: SeenRequest[] }> {
-  const before = server.requests.length;
+  const since = server.mark();
   const r = await runCliAsync(args, { env });
-  const requests = server.requests.slice(before);
+  const requests = since();
   const count = (path: string): number => requests.filter((q) => q.path === path).length;
   return { ...r, requests, timeline: { x: count(TIMELINE.x), mastodon: count(TIMELINE.mastodon), bluesky: count(TIMELINE.bluesky) } };
 }

@@ -15,9 +15,9 @@ import {
   bskyProfile,
   mastodonAccount,
   mastodonStatuses,
-  mastodonTimelineRoute,
 } from '../cache/servers.js';
 import { BIN, ROOT } from '../helpers/cli.js';
+import { blueskyAndMastodon } from '../helpers/live.js';
 import { startServer, type Reply, type TestServer } from '../helpers/server.js';
 import { tempDir } from '../helpers/zip.js';
 
@@ -68,35 +68,24 @@ let shimDir: string;
 
 beforeAll(async () => {
   expect(existsSync(join(ROOT, 'dist/cli.js')), 'run `npm run build` first (npm test does)').toBe(true);
-  const bskyFeed = bskyFeedRoute(() => feed);
-  const mastodonTimeline = mastodonTimelineRoute(() => statuses);
+  const accounts = blueskyAndMastodon({
+    profile: bskyProfile(undefined, undefined, COUNT),
+    account: mastodonAccount(),
+    feed: () => feed,
+    statuses: () => statuses,
+  });
   server = await startServer((req, base): Reply | undefined => {
-    switch (req.path) {
-      case BSKY_PROFILE_PATH:
-        return req.query.get('actor') === BSKY_HANDLE
-          ? { json: bskyProfile(undefined, undefined, COUNT) }
-          : { status: 400, json: { error: 'InvalidRequest', message: 'Profile not found' } };
-      case BSKY_FEED_PATH:
-        return bskyFeed(req, base);
-      case BSKY_THREAD_PATH: {
-        // the post's thread: nobody replied
-        const item = feed.find((f) => (f.post as { uri: string }).uri === req.query.get('uri'));
-        return item
-          ? { json: { thread: { $type: 'app.bsky.feed.defs#threadViewPost', post: item.post, replies: [] } } }
-          : { status: 400, json: { error: 'NotFound', message: 'Post not found' } };
-      }
-      case MASTODON_LOOKUP_PATH:
-        return /^RoadInfoBC@/i.test(req.query.get('acct') ?? '')
-          ? { json: mastodonAccount() }
-          : { status: 404, json: { error: 'Record not found' } };
-      case MASTODON_TIMELINE_PATH:
-        return mastodonTimeline(req, base);
-      default: {
-        // a status's context: nobody replied
-        const id = /^\/api\/v1\/statuses\/(\d+)\/context$/.exec(req.path)?.[1];
-        return id !== undefined && statuses.some((st) => st.id === id) ? { json: { ancestors: [], descendants: [] } } : undefined;
-      }
+    if (req.path === BSKY_THREAD_PATH) {
+      // the post's thread: nobody replied
+      const item = feed.find((f) => (f.post as { uri: string }).uri === req.query.get('uri'));
+      return item
+        ? { json: { thread: { $type: 'app.bsky.feed.defs#threadViewPost', post: item.post, replies: [] } } }
+        : { status: 400, json: { error: 'NotFound', message: 'Post not found' } };
     }
+    // a status's context: nobody replied
+    const id = /^\/api\/v1\/statuses\/(\d+)\/context$/.exec(req.path)?.[1];
+    if (id !== undefined) return statuses.some((st) => st.id === id) ? { json: { ancestors: [], descendants: [] } } : undefined;
+    return accounts(req, base);
   });
   // `social-audit` on PATH, as `npm install --global` puts it there.
   shimDir = join(tmp.dir, 'bin');
@@ -154,7 +143,7 @@ function runScript(repo: string, env: Record<string, string>): Promise<ScriptRun
   runNo += 1;
   const summaryFile = join(tmp.dir, `summary-${runNo}.md`);
   writeFileSync(summaryFile, '');
-  const before = server.requests.length;
+  const since = server.mark();
   const fullEnv: Record<string, string> = {
     // the shim, and node itself (the script reads the reports with it)
     PATH: `${shimDir}:${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
@@ -178,7 +167,7 @@ function runScript(repo: string, env: Record<string, string>): Promise<ScriptRun
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      const seen = server.requests.slice(before);
+      const seen = since();
       resolve({
         code,
         stdout,
@@ -387,12 +376,12 @@ describe('the example workflow script when something is wrong', () => {
 
   it('DRY_RUN=true: the accounts looked up and the requests estimated, nothing fetched, written or committed', async () => {
     const repo = makeRepo('repo-dry-run');
-    const before = server.requests.length;
+    const since = server.mark();
     const r = await runScript(repo, { ACCOUNTS, MONTH: M1, DRY_RUN: 'true' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.timeline).toEqual({ bluesky: 0, mastodon: 0 });
     // one lookup per account and nothing else
-    expect(server.requests.slice(before).map((q) => q.path).sort()).toEqual([MASTODON_LOOKUP_PATH, BSKY_PROFILE_PATH].sort());
+    expect(since().map((q) => q.path).sort()).toEqual([MASTODON_LOOKUP_PATH, BSKY_PROFILE_PATH].sort());
     expect(r.summary).toMatch(new RegExp(`^# social-audit: ${M1}\\n[^]*Dry run: [^]*\\n\`\`\`text\\n[^]*${BSKY_HANDLE.replace('.', '\\.')}[^]*\\n\`\`\`\\n$`));
     expect(existsSync(join(repo, 'reports'))).toBe(false);
     expect(git(repo, 'log', '--format=%s')).toBe('start\n');

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** One request the test server received. */
 export interface SeenRequest {
@@ -27,6 +28,8 @@ export interface TestServer {
   requests: SeenRequest[];
   /** Requests whose path matched `path` (exact, or a RegExp). */
   count(path: string | RegExp): number;
+  /** Marks the requests received so far: the function returned gives those received after the mark. */
+  mark(): () => SeenRequest[];
   close(): Promise<void>;
 }
 
@@ -83,6 +86,10 @@ export async function startServer(routes: Record<string, Route> | ((req: SeenReq
     url: baseUrl,
     requests,
     count: (path) => requests.filter((r) => (typeof path === 'string' ? r.path === path : path.test(r.path))).length,
+    mark: () => {
+      const before = requests.length;
+      return () => requests.slice(before);
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -95,4 +102,26 @@ export async function startServer(routes: Record<string, Route> | ((req: SeenReq
 export function sequence(...replies: Reply[]): Route {
   let i = 0;
   return () => replies[Math.min(i++, replies.length - 1)] as Reply;
+}
+
+/** What a test opens and must close: a test server, an HTTP client. */
+export interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * For a test file whose tests open their own servers (and clients): registers an `afterEach`
+ * that closes what each test opened, the last opened first (a client before the server it talks
+ * to). Call it at the top level of the file; it returns `opened`, which records a thing and gives
+ * it back.
+ */
+export function closeAfterEach(): <T extends Closable>(thing: T) => T {
+  const open: Closable[] = [];
+  afterEach(async () => {
+    for (const thing of open.splice(0).reverse()) await thing.close();
+  });
+  return (thing) => {
+    open.push(thing);
+    return thing;
+  };
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAccountArg } from '../../../src/account.js';
 import { InterruptedError, PlatformError, UsageError } from '../../../src/errors.js';
 import { fetchBluesky } from '../../../src/fetchers/bluesky/api.js';
@@ -10,7 +10,8 @@ import type { InputSource } from '../../../src/fetchers/types.js';
 import { AuthError, HttpClient, RateLimitError, ShapeError, type HttpClientOptions } from '../../../src/http/client.js';
 import { timeFromId } from '../../../src/ids.js';
 import { PostSchema, type Post } from '../../../src/model/post.js';
-import { sequence, startServer, type Reply, type Route, type TestServer } from '../../helpers/server.js';
+import { failure, liveRigs } from '../../helpers/live.js';
+import { sequence, type Reply, type Route, type TestServer } from '../../helpers/server.js';
 import { drain } from '../reader-helpers.js';
 
 const fixtures = fileURLToPath(new URL('../../../fixtures/bluesky/', import.meta.url));
@@ -33,8 +34,6 @@ const WINDOW_BEFORE_ALL = { sinceMs: Date.parse('2026-08-01T00:00:00Z'), untilMs
 let profile: Record<string, unknown>;
 let page1: Record<string, unknown>;
 let page2: Record<string, unknown>;
-let server: TestServer | null = null;
-let client: HttpClient | null = null;
 
 async function loadFixtures(): Promise<void> {
   profile = await load('api/getProfile.json');
@@ -42,12 +41,7 @@ async function loadFixtures(): Promise<void> {
   page2 = await load('getAuthorFeed.page2.json');
 }
 
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = null;
-  server = null;
-});
+const openRig = liveRigs();
 
 /** The feed route: page 1 without a cursor, page 2 for page 1's cursor, else a 400 like the AppView's. */
 function feedPages(first: Reply | Route = { json: page1 }, second: Reply | Route = { json: page2 }): Route {
@@ -71,22 +65,16 @@ interface Setup {
 }
 
 async function setup(opts: Setup = {}): Promise<{ ctx: FetchContext; progress: string[]; server: TestServer }> {
-  server = await startServer({
-    [PROFILE_PATH]: () => ({ json: profile }),
-    [FEED_PATH]: feedPages(),
-    ...opts.routes,
-  });
   const signal = opts.controller?.signal;
-  client = new HttpClient({ backoffMs: 1, ...(signal ? { signal } : {}), ...opts.http });
-  const progress: string[] = [];
-  const ctx: FetchContext = {
-    http: client,
-    apiUrl: server.url,
-    window: opts.window ?? WINDOW_BOTH_PAGES,
-    tokens: FAKE_TOKENS,
-    progress: (line) => progress.push(line),
-    ...(signal ? { signal } : {}),
-  };
+  const { ctx, progress, server } = await openRig(
+    { [PROFILE_PATH]: () => ({ json: profile }), [FEED_PATH]: feedPages(), ...opts.routes },
+    {
+      window: opts.window ?? WINDOW_BOTH_PAGES,
+      tokens: FAKE_TOKENS,
+      client: { backoffMs: 1, ...opts.http },
+      ...(signal ? { signal } : {}),
+    },
+  );
   return { ctx, progress, server };
 }
 
@@ -95,16 +83,6 @@ async function run(opts: Setup = {}): Promise<{ source: InputSource; posts: Post
   const source = await fetchBluesky(parseAccountArg(opts.account ?? 'roadinfobc.example'), ctx);
   const posts = await drain(source.posts);
   return { source, posts, progress, server: s };
-}
-
-/** The error a promise rejects with (fails the test when it resolves). */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
 }
 
 function feedItems(page: Record<string, unknown>): Record<string, unknown>[] {
@@ -456,8 +434,6 @@ describe('fetchBluesky: a feed that ends before the window (platforms.md §5.4)'
     await loadFixtures();
     const whole = await run({ window: WINDOW_BEFORE_ALL, routes: { [PROFILE_PATH]: () => ({ json: { ...profile, postsCount: 9 } }) } });
     expect(whole.source.warnings).toEqual([]);
-    await client?.close();
-    await server?.close();
     const reached = await run({ window: WINDOW_BOTH_PAGES });
     expect(reached.source.warnings).toEqual([]);
   });

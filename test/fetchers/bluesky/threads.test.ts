@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InterruptedError, PlatformError } from '../../../src/errors.js';
 import { readBlueskyFeed } from '../../../src/fetchers/bluesky/feed.js';
 import { fetchBlueskyReplies } from '../../../src/fetchers/bluesky/threads.js';
 import type { FetchContext } from '../../../src/fetchers/live-types.js';
 import { AuthError, HttpClient, RateLimitError, ShapeError, type HttpClientOptions } from '../../../src/http/client.js';
 import { PostSchema, type AccountInfo, type Post } from '../../../src/model/post.js';
-import { sequence, startServer, type Reply, type Route, type TestServer } from '../../helpers/server.js';
+import { failure, liveRigs } from '../../helpers/live.js';
+import { sequence, type Reply, type Route, type TestServer } from '../../helpers/server.js';
 import { drain } from '../reader-helpers.js';
 
 /**
@@ -83,41 +84,17 @@ function threads(extra: Record<string, Reply | Route> = {}): Route {
   };
 }
 
-let server: TestServer | null = null;
-let client: HttpClient | null = null;
-afterEach(async () => {
-  await client?.close();
-  await server?.close();
-  client = null;
-  server = null;
-});
+const openRig = liveRigs();
 
 async function setup(
   route: Route,
   opts: { http?: HttpClientOptions; controller?: AbortController } = {},
 ): Promise<{ ctx: FetchContext; progress: string[]; server: TestServer; http: HttpClient }> {
-  server = await startServer({ [THREAD_PATH]: route });
   const signal = opts.controller?.signal;
-  client = new HttpClient({ backoffMs: 1, ...(signal ? { signal } : {}), ...opts.http });
-  const progress: string[] = [];
-  const ctx: FetchContext = {
-    http: client,
-    apiUrl: server.url,
-    window: WINDOW,
-    tokens: FAKE_TOKENS,
-    progress: (line) => progress.push(line),
-    ...(signal ? { signal } : {}),
-  };
-  return { ctx, progress, server, http: client };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
+  return openRig(
+    { [THREAD_PATH]: route },
+    { window: WINDOW, tokens: FAKE_TOKENS, client: { backoffMs: 1, ...opts.http }, ...(signal ? { signal } : {}) },
+  );
 }
 
 const asked = (s: TestServer) => s.requests.map((r) => r.query.get('uri'));

@@ -1,33 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAccountArg, type AccountArg } from '../../../src/account.js';
 import { InterruptedError, PlatformError, UsageError } from '../../../src/errors.js';
 import type { FetchContext } from '../../../src/fetchers/live-types.js';
 import { fetchMastodon, MASTODON_PAGE_LIMIT, mastodonTarget, parseLinkHeader, startBefore } from '../../../src/fetchers/mastodon/api.js';
 import { readMastodonStatuses } from '../../../src/fetchers/mastodon/status.js';
-import { AuthError, HttpClient, RateLimitError, ShapeError, type HttpClientOptions, type HttpEvent } from '../../../src/http/client.js';
+import { AuthError, RateLimitError, ShapeError, type HttpClientOptions } from '../../../src/http/client.js';
 import { targetTimeMs } from '../../../src/metrics/response-latency.js';
 import { PostSchema } from '../../../src/model/post.js';
-import { startServer, type Reply, type Route, type TestServer } from '../../helpers/server.js';
+import { failure, liveRigs, mastodonHeaders, mastodonJson, mastodonRig, pageReply, rateLimited, type MastodonRig } from '../../helpers/live.js';
+import type { Reply, Route, TestServer } from '../../helpers/server.js';
 import { drain } from '../reader-helpers.js';
-
-const fixtures = fileURLToPath(new URL('../../../fixtures/mastodon/', import.meta.url));
-const text = (name: string): Promise<string> => readFile(`${fixtures}${name}`, 'utf8');
-const json = async (name: string): Promise<unknown> => JSON.parse(await text(name));
-
-/** The response headers of a `.headers.txt` fixture (the lines after its `HTTP/1.1` status line), names lower-cased. */
-async function responseHeaders(name: string): Promise<Record<string, string>> {
-  const lines = (await text(name)).split(/\r?\n/);
-  const start = lines.findIndex((l) => l.startsWith('HTTP/'));
-  const out: Record<string, string> = {};
-  for (const line of lines.slice(start + 1)) {
-    const colon = line.indexOf(':');
-    if (line.trim() === '' || colon < 0) break;
-    out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return out;
-}
 
 const TOKEN = 'TEST-TOKEN-do-not-print-7f3a';
 const ACCOUNT_ID = '109309888516521974';
@@ -35,7 +17,6 @@ const LOOKUP = '/api/v1/accounts/lookup';
 const TIMELINE = `/api/v1/accounts/${ACCOUNT_ID}/statuses`;
 /** `max_id` of the reference page 1's `rel="next"` link (R1, the page's last status). */
 const PAGE2_MAX_ID = '117122681112519440';
-const REAL_ORIGIN = 'https://mstdn.bc.example';
 /** The 30 days up to 2026-08-21: both reference pages fall inside. */
 const WINDOW = { sinceMs: Date.parse('2026-07-22T00:00:00Z'), untilMs: Date.parse('2026-08-21T00:00:00Z') };
 
@@ -65,31 +46,15 @@ interface Fixtures {
 
 async function loadFixtures(): Promise<Fixtures> {
   return {
-    lookup: await json('api/account-lookup.json'),
-    page1: (await json('statuses.page1.json')) as unknown[],
-    page2: (await json('statuses.page2.json')) as unknown[],
-    page1Headers: await responseHeaders('api/statuses.page1.headers.txt'),
-    page2Headers: await responseHeaders('api/statuses.page2.headers.txt'),
-    error404: await json('api/error-404.json'),
-    error429: await json('api/error-429.json'),
-    error429Headers: await responseHeaders('api/error-429.headers.txt'),
+    lookup: await mastodonJson('api/account-lookup.json'),
+    page1: (await mastodonJson('statuses.page1.json')) as unknown[],
+    page2: (await mastodonJson('statuses.page2.json')) as unknown[],
+    page1Headers: await mastodonHeaders('api/statuses.page1.headers.txt'),
+    page2Headers: await mastodonHeaders('api/statuses.page2.headers.txt'),
+    error404: await mastodonJson('api/error-404.json'),
+    error429: await mastodonJson('api/error-429.json'),
+    error429Headers: await mastodonHeaders('api/error-429.headers.txt'),
   };
-}
-
-/** A reference page as the test server serves it: its headers, with the `Link` URLs moved to the server. */
-function pageReply(body: unknown, headers: Record<string, string>, baseUrl: string, rewrite = true): Reply {
-  const out = { ...headers };
-  delete out['content-type'];
-  if (out.link !== undefined && rewrite) out.link = out.link.replaceAll(REAL_ORIGIN, baseUrl);
-  return { json: body, headers: out };
-}
-
-/** The reference 429, its reset moved to `resetMs` (ISO 8601 with microseconds, as Mastodon writes it). */
-function rateLimited(f: Fixtures, resetMs: number): Reply {
-  const headers = { ...f.error429Headers };
-  delete headers['content-type'];
-  headers['x-ratelimit-reset'] = new Date(resetMs).toISOString().replace(/Z$/, '000Z');
-  return { status: 429, json: f.error429, headers };
 }
 
 interface Routes {
@@ -98,23 +63,9 @@ interface Routes {
   page2?: Route;
 }
 
-interface Harness {
-  f: Fixtures;
-  server: TestServer;
-  client: HttpClient;
-  ctx: FetchContext;
-  progress: string[];
-  events: HttpEvent[];
-  controller: AbortController;
-}
+type Harness = MastodonRig & { f: Fixtures };
 
-const open: { server: TestServer; client: HttpClient }[] = [];
-afterEach(async () => {
-  for (const { server, client } of open.splice(0)) {
-    await client.close();
-    await server.close();
-  }
-});
+const openRig = liveRigs();
 
 /** A local server answering the lookup and the two reference pages (overridable), and a context pointed at it. */
 async function harness(
@@ -125,37 +76,22 @@ async function harness(
   const lookup: Route = routes.lookup ?? (() => ({ json: f.lookup }));
   const page1: Route = routes.page1 ?? ((_req, base) => pageReply(f.page1, f.page1Headers, base));
   const page2: Route = routes.page2 ?? ((_req, base) => pageReply(f.page2, f.page2Headers, base));
-  const server = await startServer({
-    [LOOKUP]: lookup,
-    [TIMELINE]: (req, base) => {
-      // The first request starts at the window's end (a max_id above every reference status);
-      // the reference next link asks for page 2.
-      const maxId = req.query.get('max_id');
-      if (maxId === PAGE2_MAX_ID) return page2(req, base);
-      if (maxId === null || BigInt(maxId) > BigInt(ALL_IDS[0] ?? '0')) return page1(req, base);
-      return { status: 404, json: f.error404 };
+  const rig = await mastodonRig(
+    openRig,
+    {
+      [LOOKUP]: lookup,
+      [TIMELINE]: (req, base) => {
+        // The first request starts at the window's end (a max_id above every reference status);
+        // the reference next link asks for page 2.
+        const maxId = req.query.get('max_id');
+        if (maxId === PAGE2_MAX_ID) return page2(req, base);
+        if (maxId === null || BigInt(maxId) > BigInt(ALL_IDS[0] ?? '0')) return page1(req, base);
+        return { status: 404, json: f.error404 };
+      },
     },
-  });
-  const controller = new AbortController();
-  const events: HttpEvent[] = [];
-  const client = new HttpClient({
-    backoffMs: 5,
-    timeoutMs: 5000,
-    signal: controller.signal,
-    onEvent: (e) => events.push(e),
-    ...opts.client,
-  });
-  open.push({ server, client });
-  const progress: string[] = [];
-  const ctx: FetchContext = {
-    http: client,
-    apiUrl: server.url,
-    window: opts.window ?? WINDOW,
-    tokens: { mastodon: opts.token },
-    signal: controller.signal,
-    progress: (m) => progress.push(m),
-  };
-  return { f, server, client, ctx, progress, events, controller };
+    { window: opts.window ?? WINDOW, token: opts.token, client: opts.client },
+  );
+  return { ...rig, f };
 }
 
 const ROAD_INFO: AccountArg = parseAccountArg('@RoadInfoBC@mstdn.bc.example');
@@ -173,15 +109,6 @@ const seen = (server: TestServer): string[] => server.requests.map((r) => r.url)
 /** Everything the tool could print, joined: to check that the token never shows. */
 function printable(h: Harness, extra: unknown[] = []): string {
   return JSON.stringify([h.progress, h.events, ...extra]);
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('parseLinkHeader', () => {
@@ -366,7 +293,7 @@ describe('fetchMastodon against a local server', () => {
 
   it('an unknown account (404 Record not found) is a UsageError after one request', async () => {
     const h = await harness({ routes: (f) => ({ lookup: () => ({ status: 404, json: f.error404 }) }) });
-    const err = await rejection(fetchAll(h, parseAccountArg('@Nobody@mstdn.bc.example')));
+    const err = await failure(fetchAll(h, parseAccountArg('@Nobody@mstdn.bc.example')));
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(2);
     expect(err.message).toMatch(/^no such Mastodon account @Nobody@mstdn\.bc\.example/);
@@ -375,14 +302,14 @@ describe('fetchMastodon against a local server', () => {
 
   it('a 404 that is not a Mastodon error body says the URL does not answer the API', async () => {
     const h = await harness({ routes: () => ({ lookup: () => ({ status: 404, body: '<!doctype html><p>Not here</p>' }) }) });
-    const err = await rejection(fetchAll(h));
+    const err = await failure(fetchAll(h));
     expect(err).toBeInstanceOf(PlatformError);
     expect(err.message).toMatch(/does not answer the Mastodon API/);
   });
 
   it('a bare @user without --api-url is a UsageError before any request', async () => {
     const h = await harness();
-    const err = await rejection(fetchMastodon(parseAccountArg('@RoadInfoBC', 'mastodon'), { ...h.ctx, apiUrl: null }));
+    const err = await failure(fetchMastodon(parseAccountArg('@RoadInfoBC', 'mastodon'), { ...h.ctx, apiUrl: null }));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toMatch(/--api-url/);
     expect(h.server.requests).toHaveLength(0);
@@ -393,7 +320,7 @@ describe('fetchMastodon against a local server', () => {
       token: TOKEN,
       routes: () => ({ lookup: () => ({ status: 401, json: { error: `The access token ${TOKEN} is invalid` } }) }),
     });
-    const err = await rejection(fetchAll(h));
+    const err = await failure(fetchAll(h));
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).toMatch(/token rejected \(HTTP 401/);
     expect(err.message).toMatch(/MASTODON_TOKEN/);
@@ -406,7 +333,7 @@ describe('fetchMastodon against a local server', () => {
     const h = await harness({
       routes: () => ({ lookup: () => ({ status: 401, json: { error: 'This API requires an authenticated user' } }) }),
     });
-    const err = await rejection(fetchAll(h));
+    const err = await failure(fetchAll(h));
     expect(err).toBeInstanceOf(UsageError);
     expect(err.message).toMatch(/only for signed-in callers \(HTTP 401: This API requires an authenticated user\); set MASTODON_TOKEN/);
   });
@@ -416,7 +343,7 @@ describe('fetchMastodon against a local server', () => {
       token: TOKEN,
       routes: () => ({ page1: () => ({ status: 401, json: { error: 'This API requires an authenticated user' } }) }),
     });
-    const err = await rejection(fetchAll(h));
+    const err = await failure(fetchAll(h));
     expect(err).toBeInstanceOf(AuthError);
     expect(err.message).not.toContain(TOKEN);
   });
@@ -483,7 +410,7 @@ describe('fetchMastodon against a local server', () => {
   it('a page that is not an array of statuses is a fatal ShapeError', async () => {
     const h = await harness({ routes: () => ({ page1: () => ({ json: { statuses: [] } }) }) });
     const source = await fetchMastodon(ROAD_INFO, h.ctx);
-    const err = await rejection(drain(source.posts));
+    const err = await failure(drain(source.posts));
     expect(err).toBeInstanceOf(ShapeError);
     expect(err.message).toMatch(/a JSON object instead of an array of statuses \(page 1\)/);
   });
@@ -519,7 +446,7 @@ describe('fetchMastodon against a local server', () => {
     });
     const source = await fetchMastodon(ROAD_INFO, h.ctx);
     const read: string[] = [];
-    const err = await rejection(
+    const err = await failure(
       (async () => {
         for await (const post of source.posts) read.push(post.id);
       })(),
@@ -549,7 +476,7 @@ describe('fetchMastodon against a local server', () => {
       client: { now: () => now, maxWaitMs: 60_000 },
       routes: (f) => ({ lookup: () => rateLimited(f, now + 3_600_000) }),
     });
-    const err = await rejection(fetchAll(h));
+    const err = await failure(fetchAll(h));
     expect(err).toBeInstanceOf(RateLimitError);
     expect(h.server.requests).toHaveLength(1);
   });
@@ -610,31 +537,22 @@ describe('starting a past window at its end (max_id from the snowflake of untilM
     const f = await loadFixtures();
     // A server that filters by max_id as Mastodon does: statuses with a smaller id, newest first.
     const all = [...(f.page1 as { id: string }[]), ...(f.page2 as { id: string }[])];
-    const server = await startServer({
-      [LOOKUP]: () => ({ json: f.lookup }),
-      [TIMELINE]: (req) => {
-        const maxId = BigInt(req.query.get('max_id') ?? '99999999999999999999');
-        return { json: all.filter((s) => BigInt(s.id) < maxId).slice(0, 40) };
+    const { server, ctx } = await openRig(
+      {
+        [LOOKUP]: () => ({ json: f.lookup }),
+        [TIMELINE]: (req) => {
+          const maxId = BigInt(req.query.get('max_id') ?? '99999999999999999999');
+          return { json: all.filter((s) => BigInt(s.id) < maxId).slice(0, 40) };
+        },
       },
-    });
-    try {
-      const http = new HttpClient({ backoffMs: 5 });
-      const source = await fetchMastodon(parseAccountArg('@RoadInfoBC@mstdn.bc.example'), {
-        http,
-        apiUrl: server.url,
-        // 19 August 14:00-15:00: only R1 (14:38:05.530) and T1 (14:05:12.861) are in it
-        window: { sinceMs: Date.parse('2026-08-19T14:00:00Z'), untilMs: Date.parse('2026-08-19T15:00:00Z') },
-        tokens: {},
-        progress: () => undefined,
-      });
-      const ids: string[] = [];
-      for await (const post of source.posts) ids.push(post.id);
-      await http.close();
-      // the page starts just after the window's end: R1, T1, then P0 (before the window) ends the walk
-      expect(ids).toEqual(['117122681112519440', '117122551831667953', '117118874446251577']);
-      expect(server.count(TIMELINE)).toBe(1);
-    } finally {
-      await server.close();
-    }
+      // 19 August 14:00-15:00: only R1 (14:38:05.530) and T1 (14:05:12.861) are in it
+      { window: { sinceMs: Date.parse('2026-08-19T14:00:00Z'), untilMs: Date.parse('2026-08-19T15:00:00Z') }, tokens: {}, client: { backoffMs: 5 } },
+    );
+    const source = await fetchMastodon(parseAccountArg('@RoadInfoBC@mstdn.bc.example'), ctx);
+    const ids: string[] = [];
+    for await (const post of source.posts) ids.push(post.id);
+    // the page starts just after the window's end: R1, T1, then P0 (before the window) ends the walk
+    expect(ids).toEqual(['117122681112519440', '117122551831667953', '117118874446251577']);
+    expect(server.count(TIMELINE)).toBe(1);
   });
 });

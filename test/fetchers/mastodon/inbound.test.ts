@@ -1,6 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InterruptedError, UsageError } from '../../../src/errors.js';
 import type { FetchContext, InboundResult } from '../../../src/fetchers/live-types.js';
 import {
@@ -10,9 +8,10 @@ import {
   mastodonInboundBaseUrl,
 } from '../../../src/fetchers/mastodon/inbound.js';
 import { MastodonStatusSchema, normalizeMastodonStatus } from '../../../src/fetchers/mastodon/status.js';
-import { HttpClient, RateLimitError, ShapeError, type HttpClientOptions, type HttpEvent } from '../../../src/http/client.js';
+import { RateLimitError, ShapeError, type HttpClientOptions } from '../../../src/http/client.js';
 import { PostSchema, type AccountInfo, type Post } from '../../../src/model/post.js';
-import { startServer, type Reply, type Route, type TestServer } from '../../helpers/server.js';
+import { failure, liveRigs, mastodonHeaders, mastodonJson, mastodonRig, pageReply, rateLimited, type MastodonRig } from '../../helpers/live.js';
+import type { Reply, Route, TestServer } from '../../helpers/server.js';
 
 /**
  * The Mastodon inbound fetcher against a local server serving the RoadInfo BC scenario
@@ -21,26 +20,8 @@ import { startServer, type Reply, type Route, type TestServer } from '../../help
  * T1's thread also X2 (hwy_watcher answering M1, not mentioning the account).
  */
 
-const fixtures = fileURLToPath(new URL('../../../fixtures/mastodon/', import.meta.url));
-const text = (name: string): Promise<string> => readFile(`${fixtures}${name}`, 'utf8');
-const json = async (name: string): Promise<unknown> => JSON.parse(await text(name));
-
-/** The response headers of a `.headers.txt` fixture (the lines after its `HTTP/1.1` status line), names lower-cased. */
-async function responseHeaders(name: string): Promise<Record<string, string>> {
-  const lines = (await text(name)).split(/\r?\n/);
-  const start = lines.findIndex((l) => l.startsWith('HTTP/'));
-  const out: Record<string, string> = {};
-  for (const line of lines.slice(start + 1)) {
-    const colon = line.indexOf(':');
-    if (line.trim() === '' || colon < 0) break;
-    out[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
-  }
-  return out;
-}
-
 const TOKEN = 'TEST-TOKEN-do-not-print-7f3a';
 const ACCOUNT_ID = '109309888516521974';
-const REAL_ORIGIN = 'https://mstdn.bc.example';
 const VERIFY = '/api/v1/accounts/verify_credentials';
 const NOTIFICATIONS = '/api/v1/notifications';
 const CONTEXT = /^\/api\/v1\/statuses\/(\d+)\/context$/;
@@ -93,19 +74,19 @@ interface Fixtures {
 }
 
 async function loadFixtures(): Promise<Fixtures> {
-  const timeline = [...((await json('statuses.page1.json')) as unknown[]), ...((await json('statuses.page2.json')) as unknown[])];
+  const timeline = [...((await mastodonJson('statuses.page1.json')) as unknown[]), ...((await mastodonJson('statuses.page2.json')) as unknown[])];
   return {
-    verify: await json('api/verify-credentials.json'),
-    verifyOther: await json('api/verify-credentials.other-account.json'),
-    page1: (await json('api/notifications.page1.json')) as unknown[],
-    page2: (await json('api/notifications.page2.json')) as unknown[],
-    page1Headers: await responseHeaders('api/notifications.page1.headers.txt'),
-    page2Headers: await responseHeaders('api/notifications.page2.headers.txt'),
-    contextT1: (await json('api/context.T1.json')) as Fixtures['contextT1'],
-    contextT4: (await json('api/context.T4.json')) as Fixtures['contextT4'],
-    error404: await json('api/error-404.json'),
-    error429: await json('api/error-429.json'),
-    error429Headers: await responseHeaders('api/error-429.headers.txt'),
+    verify: await mastodonJson('api/verify-credentials.json'),
+    verifyOther: await mastodonJson('api/verify-credentials.other-account.json'),
+    page1: (await mastodonJson('api/notifications.page1.json')) as unknown[],
+    page2: (await mastodonJson('api/notifications.page2.json')) as unknown[],
+    page1Headers: await mastodonHeaders('api/notifications.page1.headers.txt'),
+    page2Headers: await mastodonHeaders('api/notifications.page2.headers.txt'),
+    contextT1: (await mastodonJson('api/context.T1.json')) as Fixtures['contextT1'],
+    contextT4: (await mastodonJson('api/context.T4.json')) as Fixtures['contextT4'],
+    error404: await mastodonJson('api/error-404.json'),
+    error429: await mastodonJson('api/error-429.json'),
+    error429Headers: await mastodonHeaders('api/error-429.headers.txt'),
     own: new Map(timeline.map((raw) => normalizeMastodonStatus(MastodonStatusSchema.parse(raw))).map((p) => [p.id, p])),
   };
 }
@@ -124,22 +105,6 @@ function expected(raw: unknown): Post {
   return normalizeMastodonStatus(MastodonStatusSchema.parse(raw));
 }
 
-/** A reference page as the test server serves it: its headers, with the `Link` URLs moved to the server. */
-function pageReply(body: unknown, headers: Record<string, string>, baseUrl: string, rewrite = true): Reply {
-  const out = { ...headers };
-  delete out['content-type'];
-  if (out.link !== undefined && rewrite) out.link = out.link.replaceAll(REAL_ORIGIN, baseUrl);
-  return { json: body, headers: out };
-}
-
-/** The reference 429, its reset moved to `resetMs`. */
-function rateLimited(f: Fixtures, resetMs: number): Reply {
-  const headers = { ...f.error429Headers };
-  delete headers['content-type'];
-  headers['x-ratelimit-reset'] = new Date(resetMs).toISOString().replace(/Z$/, '000Z');
-  return { status: 429, json: f.error429, headers };
-}
-
 interface Routes {
   verify?: Route;
   page1?: Route;
@@ -148,23 +113,9 @@ interface Routes {
   context?: (id: string, f: Fixtures) => Reply;
 }
 
-interface Harness {
-  f: Fixtures;
-  server: TestServer;
-  client: HttpClient;
-  ctx: FetchContext;
-  progress: string[];
-  events: HttpEvent[];
-  controller: AbortController;
-}
+type Harness = MastodonRig & { f: Fixtures };
 
-const open: { server: TestServer; client: HttpClient }[] = [];
-afterEach(async () => {
-  for (const { server, client } of open.splice(0)) {
-    await client.close();
-    await server.close();
-  }
-});
+const openRig = liveRigs();
 
 function defaultContext(id: string, f: Fixtures): Reply {
   if (id === ID.T1) return { json: f.contextT1 };
@@ -181,32 +132,23 @@ async function harness(
   const page1: Route = routes.page1 ?? ((_req, base) => pageReply(f.page1, f.page1Headers, base));
   const page2: Route = routes.page2 ?? ((_req, base) => pageReply(f.page2, f.page2Headers, base));
   const context = routes.context ?? defaultContext;
-  const server = await startServer((req, base) => {
-    if (req.path === VERIFY) return verify(req, base);
-    if (req.path === NOTIFICATIONS) {
-      const maxId = req.query.get('max_id');
-      if (maxId === null) return page1(req, base);
-      if (maxId === PAGE2_MAX_ID) return page2(req, base);
-      return { json: [] };
-    }
-    const m = CONTEXT.exec(req.path);
-    if (m) return context(m[1] ?? '', f);
-    return undefined;
-  });
-  const controller = new AbortController();
-  const events: HttpEvent[] = [];
-  const client = new HttpClient({ backoffMs: 5, timeoutMs: 5000, signal: controller.signal, onEvent: (e) => events.push(e), ...opts.client });
-  open.push({ server, client });
-  const progress: string[] = [];
-  const ctx: FetchContext = {
-    http: client,
-    apiUrl: server.url,
-    window: opts.window ?? WINDOW,
-    tokens: { mastodon: opts.token },
-    signal: controller.signal,
-    progress: (m) => progress.push(m),
-  };
-  return { f, server, client, ctx, progress, events, controller };
+  const rig = await mastodonRig(
+    openRig,
+    (req, base) => {
+      if (req.path === VERIFY) return verify(req, base);
+      if (req.path === NOTIFICATIONS) {
+        const maxId = req.query.get('max_id');
+        if (maxId === null) return page1(req, base);
+        if (maxId === PAGE2_MAX_ID) return page2(req, base);
+        return { json: [] };
+      }
+      const m = CONTEXT.exec(req.path);
+      if (m) return context(m[1] ?? '', f);
+      return undefined;
+    },
+    { window: opts.window ?? WINDOW, token: opts.token, client: opts.client },
+  );
+  return { ...rig, f };
 }
 
 /** The requests the server saw, as `path?query` lines. */
@@ -219,15 +161,6 @@ const SECOND_PAGE = `${NOTIFICATIONS}?limit=3&types%5B%5D=mention&max_id=${PAGE2
 /** Everything the tool could print, joined: to check that the token never shows. */
 function printable(h: Harness, extra: unknown[] = []): string {
   return JSON.stringify([h.progress, h.events, ...extra], (_k, v: unknown) => (v instanceof Error ? `${v.message}\n${v.stack}` : v));
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const ids = (r: InboundResult): string[] => r.posts.map((p) => p.id);
@@ -365,7 +298,7 @@ describe('with the audited account’s MASTODON_TOKEN: mention notifications', (
 
   it('a notifications page that is not an array is a ShapeError', async () => {
     const h = await harness({ token: TOKEN, routes: () => ({ page1: () => ({ json: { notifications: [] } }) }) });
-    const err = await rejection(fetchMastodonInbound(ROAD_INFO, [], h.ctx));
+    const err = await failure(fetchMastodonInbound(ROAD_INFO, [], h.ctx));
     expect(err).toBeInstanceOf(ShapeError);
     expect(err.message).toMatch(/a JSON object instead of an array of notifications \(page 1\)/);
   });
@@ -381,7 +314,7 @@ describe('with the audited account’s MASTODON_TOKEN: mention notifications', (
         },
       }),
     });
-    const err = await rejection(fetchMastodonInbound(ROAD_INFO, [], h.ctx));
+    const err = await failure(fetchMastodonInbound(ROAD_INFO, [], h.ctx));
     expect(err).toBeInstanceOf(InterruptedError);
     expect(h.server.count(NOTIFICATIONS)).toBe(2);
   });
@@ -447,7 +380,7 @@ describe('falling back to the threads when the token cannot list the account’s
 
   it('a verify answer that is not an account is a ShapeError', async () => {
     const h = await harness({ token: TOKEN, routes: () => ({ verify: () => ({ json: [] }) }) });
-    const err = await rejection(fetchMastodonInbound(ROAD_INFO, [], h.ctx));
+    const err = await failure(fetchMastodonInbound(ROAD_INFO, [], h.ctx));
     expect(err).toBeInstanceOf(ShapeError);
     expect(err.message).toMatch(/verify_credentials answered with an array that is not an account/);
   });
@@ -597,14 +530,14 @@ describe('without a token: the threads under the account’s posts', () => {
     expect(result.warnings).toEqual([expect.stringMatching(/^reading what people wrote to the account stopped early: .*rate-limited until 2026-08-20T17:10:00\.000Z.*\(after 1 of 2 threads\)/)]);
 
     const first = await harness({ client: { now: () => now, maxWaitMs: 60_000 }, routes: limitT1 });
-    const err = await rejection(fetchMastodonInbound(ROAD_INFO, [own(first.f, 'T1', 2), own(first.f, 'T4', 1)], first.ctx));
+    const err = await failure(fetchMastodonInbound(ROAD_INFO, [own(first.f, 'T1', 2), own(first.f, 'T4', 1)], first.ctx));
     expect(err).toBeInstanceOf(RateLimitError);
     expect(first.server.requests).toHaveLength(1);
   });
 
   it('a context answer that is not {ancestors, descendants} is a ShapeError', async () => {
     const h = await harness({ routes: () => ({ context: () => ({ json: [] }) }) });
-    const err = await rejection(fetchMastodonInbound(ROAD_INFO, [own(h.f, 'T4', 1)], h.ctx));
+    const err = await failure(fetchMastodonInbound(ROAD_INFO, [own(h.f, 'T4', 1)], h.ctx));
     expect(err).toBeInstanceOf(ShapeError);
     expect(err.message).toMatch(/an array that is not a context .* for status 117128477375703117/);
   });
@@ -620,7 +553,7 @@ describe('without a token: the threads under the account’s posts', () => {
         },
       }),
     });
-    const err = await rejection(fetchMastodonInbound(ROAD_INFO, [own(h.f, 'T4', 1), own(h.f, 'T1', 2), own(h.f, 'T3', 1)], h.ctx));
+    const err = await failure(fetchMastodonInbound(ROAD_INFO, [own(h.f, 'T4', 1), own(h.f, 'T1', 2), own(h.f, 'T3', 1)], h.ctx));
     expect(err).toBeInstanceOf(InterruptedError);
     // T3's thread is never asked for.
     expect(seen(h.server)).toEqual([contextUrl(ID.T4), contextUrl(ID.T1)]);

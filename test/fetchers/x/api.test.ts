@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AuditError, InterruptedError, PlatformError, UsageError } from '../../../src/errors.js';
 import type { FetchContext } from '../../../src/fetchers/live-types.js';
 import type { InputSource } from '../../../src/fetchers/types.js';
 import { fetchX, timelineBounds, X_EARLIEST_TIME_MS, xTime } from '../../../src/fetchers/x/api.js';
 import { readXv2 } from '../../../src/fetchers/x/v2.js';
 import { parseAccountArg } from '../../../src/account.js';
-import { AuthError, HttpClient, RateLimitError, ShapeError, type HttpClientOptions } from '../../../src/http/client.js';
+import { AuthError, RateLimitError, ShapeError, type HttpClientOptions } from '../../../src/http/client.js';
 import { PostSchema, type Post } from '../../../src/model/post.js';
-import { startServer, sequence, type Reply, type Route, type TestServer } from '../../helpers/server.js';
+import { expectNoSecret, failure, liveRigs, type LiveRig } from '../../helpers/live.js';
+import { sequence, type Reply, type Route, type TestServer } from '../../helpers/server.js';
 
 /**
  * The live X fetcher against a real HTTP server on 127.0.0.1 that serves the reference pages
@@ -73,38 +74,20 @@ function timeline(walk: Route | Record<string, Record<string, unknown>>, check: 
 
 const TWO_PAGES = { '': PAGE1, [NEXT1]: PAGE2 };
 
-let server: TestServer | null = null;
-let http: HttpClient | null = null;
-afterEach(async () => {
-  await http?.close();
-  await server?.close();
-  http = null;
-  server = null;
-});
+const openRig = liveRigs();
 
-interface Harness {
-  server: TestServer;
-  http: HttpClient;
-  ctx: FetchContext;
-  progress: string[];
-}
+type Harness = LiveRig;
 
 async function harness(
   routes: Record<string, Route>,
   opts: { window?: FetchContext['window']; client?: HttpClientOptions; token?: string | undefined; signal?: AbortSignal } = {},
 ): Promise<Harness> {
-  server = await startServer(routes);
-  http = new HttpClient({ backoffMs: 5, ...opts.client });
-  const progress: string[] = [];
-  const ctx: FetchContext = {
-    http,
-    apiUrl: server.url,
+  return openRig(routes, {
     window: opts.window ?? AUGUST,
     tokens: { x: 'token' in opts ? opts.token : TOKEN },
-    progress: (m) => progress.push(m),
+    client: { backoffMs: 5, ...opts.client },
     ...(opts.signal ? { signal: opts.signal } : {}),
-  };
-  return { server, http, ctx, progress };
+  });
 }
 
 async function drain(source: InputSource): Promise<Post[]> {
@@ -113,25 +96,8 @@ async function drain(source: InputSource): Promise<Post[]> {
   return posts;
 }
 
-/** The error a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
-}
-
 /** Asserts that nothing the user can see carries the token. */
-function expectNoToken(h: Harness, source: InputSource | null, err?: Error): void {
-  for (const line of h.progress) expect(line).not.toContain(TOKEN);
-  for (const w of source?.warnings ?? []) expect(w).not.toContain(TOKEN);
-  if (err) {
-    expect(err.message).not.toContain(TOKEN);
-    expect(err.stack ?? '').not.toContain(TOKEN);
-  }
-}
+const expectNoToken = (h: Harness, source: InputSource | null, err?: Error): void => expectNoSecret(TOKEN, h, source, err);
 
 const walkRequests = (s: TestServer) => s.requests.filter((r) => r.path === TIMELINE_PATH && !isCheck(r.query));
 const checkRequests = (s: TestServer) => s.requests.filter((r) => r.path === TIMELINE_PATH && isCheck(r.query));

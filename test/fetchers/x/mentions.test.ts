@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InterruptedError, PlatformError, UsageError } from '../../../src/errors.js';
 import type { FetchContext, InboundResult } from '../../../src/fetchers/live-types.js';
 import { fetchXMentions, X_MENTIONS_CAP_WARNING } from '../../../src/fetchers/x/mentions.js';
 import { readXv2 } from '../../../src/fetchers/x/v2.js';
-import { AuthError, HttpClient, RateLimitError, type HttpClientOptions } from '../../../src/http/client.js';
+import { AuthError, RateLimitError, type HttpClientOptions } from '../../../src/http/client.js';
 import { PostSchema, type AccountInfo } from '../../../src/model/post.js';
-import { sequence, startServer, type Reply, type Route, type TestServer } from '../../helpers/server.js';
+import { expectNoSecret, failure, liveRigs, type LiveRig } from '../../helpers/live.js';
+import { sequence, type Reply, type Route } from '../../helpers/server.js';
 import { drain } from '../reader-helpers.js';
 
 /**
@@ -41,38 +42,23 @@ const NOW_MS = Date.UTC(2026, 7, 21, 12, 0, 0);
 
 const isProbe = (q: URLSearchParams) => q.get('max_results') === '5';
 
-let server: TestServer | null = null;
-let http: HttpClient | null = null;
-afterEach(async () => {
-  await http?.close();
-  await server?.close();
-  http = null;
-  server = null;
-});
+const openRig = liveRigs();
 
-interface Harness {
-  server: TestServer;
-  http: HttpClient;
-  ctx: FetchContext;
-  progress: string[];
-}
+type Harness = LiveRig;
 
 async function harness(
   route: Route,
   opts: { window?: FetchContext['window']; client?: HttpClientOptions; token?: string | undefined; signal?: AbortSignal } = {},
 ): Promise<Harness> {
-  server = await startServer({ [MENTIONS_PATH]: route });
-  http = new HttpClient({ backoffMs: 5, ...(opts.signal ? { signal: opts.signal } : {}), ...opts.client });
-  const progress: string[] = [];
-  const ctx: FetchContext = {
-    http,
-    apiUrl: server.url,
-    window: opts.window ?? TO_NOW,
-    tokens: { x: 'token' in opts ? opts.token : TOKEN },
-    progress: (m) => progress.push(m),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  };
-  return { server, http, ctx, progress };
+  return openRig(
+    { [MENTIONS_PATH]: route },
+    {
+      window: opts.window ?? TO_NOW,
+      tokens: { x: 'token' in opts ? opts.token : TOKEN },
+      client: { backoffMs: 5, ...opts.client },
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    },
+  );
 }
 
 /** The walk's pages by `pagination_token` (`''` for the first); the probe gets `probe`. */
@@ -84,24 +70,7 @@ function pages(byToken: Record<string, unknown>, probe: Reply = { json: { meta: 
   };
 }
 
-/** The error a promise rejects with. */
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a failure');
-}
-
-function expectNoToken(h: Harness, result: InboundResult | null, err?: Error): void {
-  for (const line of h.progress) expect(line).not.toContain(TOKEN);
-  for (const w of result?.warnings ?? []) expect(w).not.toContain(TOKEN);
-  if (err) {
-    expect(err.message).not.toContain(TOKEN);
-    expect(err.stack ?? '').not.toContain(TOKEN);
-  }
-}
+const expectNoToken = (h: Harness, result: InboundResult | null, err?: Error): void => expectNoSecret(TOKEN, h, result, err);
 
 const SNOWFLAKE_EPOCH = 1288834974657n;
 
