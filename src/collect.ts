@@ -1,6 +1,6 @@
 import { handleKey, handleMatches, platformName, type AccountArg } from './account.js';
 import { UsageError } from './errors.js';
-import { buildSelfIdentity, toAuditItem } from './metrics/kinds.js';
+import { buildSelfIdentity, classify } from './metrics/kinds.js';
 import type { AuditItem, PostSet, SelfIdentity } from './metrics/types.js';
 import type { AccountInfo, Platform, Post } from './model/post.js';
 import { parseInstantMs } from './util/instant.js';
@@ -25,8 +25,24 @@ export interface Gathered {
 interface AuthorGroup {
   platform: Platform;
   id: string | null;
+  /** The first handle read (for messages). */
   handle: string | null;
+  /** Every handle its posts were written under, in the order first read: an account can be renamed. */
+  handles: string[];
   posts: Post[];
+}
+
+/** Notes the handle of a post of the group (cheap for the common case: the same handle again). */
+function noteHandle(group: AuthorGroup, handle: string | null): void {
+  if (handle === null || group.handles[group.handles.length - 1] === handle || group.handles.includes(handle)) return;
+  group.handles.push(handle);
+  group.handle ??= handle;
+}
+
+/** The group is the account `arg` names, under any of its handles. */
+function groupMatches(arg: AccountArg, group: AuthorGroup): boolean {
+  if (group.handles.length === 0) return handleMatches(arg, null, group.id);
+  return group.handles.some((handle) => handleMatches(arg, handle, group.id));
 }
 
 /**
@@ -50,7 +66,7 @@ class AuthorGroups {
     else if (handle !== null) group = this.byHandle.get(handleKey(handle));
     else group = this.unknown ?? undefined;
     if (group === undefined) {
-      group = { platform: post.platform, id, handle, posts: [] };
+      group = { platform: post.platform, id, handle: null, handles: [], posts: [] };
       this.order.push(group);
       if (id !== null) this.byId.set(id, group);
       else if (handle !== null) this.byHandle.set(handleKey(handle), group);
@@ -76,21 +92,23 @@ export async function gather(
   const groups = new AuthorGroups();
   for await (const post of posts) {
     const group = groups.groupOf(post);
-    if (group.handle === null && post.author.handle !== null) group.handle = post.author.handle;
+    noteHandle(group, post.author.handle);
     group.posts.push(post);
   }
   const all = groups.order;
   const chosen = chooseAuthor(all, opts);
   const src = opts.sourceAccount;
   const platform = chosen?.platform ?? src?.platform ?? opts.accountArg?.platform ?? 'x';
+  const { kept, duplicates } = oldestFirst(chosen?.posts ?? []);
   const account: AccountInfo = {
     platform,
     id: chosen?.id ?? src?.id ?? null,
     // The source's own account record names the handle best (a Mastodon status says `user`, the
-    // account lookup `user@server`), when it is the chosen author's.
+    // account lookup `user@server`), when it is the chosen author's; else the handle of its
+    // newest post (a renamed account is known by its latest name, whatever order the input has).
     handle:
       (src !== null && chosen !== null && src.id !== null && src.id === chosen.id ? src.handle : null) ??
-      chosen?.handle ??
+      newestHandle(kept) ??
       src?.handle ??
       opts.accountArg?.handle ??
       null,
@@ -99,8 +117,14 @@ export async function gather(
     url: src?.url ?? null,
   };
 
-  const self = buildSelfIdentity(account);
-  const { kept, duplicates } = oldestFirst(chosen?.posts ?? [], self);
+  // Its posts under an earlier name are its own too (a reply to one is a self-thread).
+  const self = buildSelfIdentity(account, [], chosen?.handles ?? []);
+  for (const item of kept) {
+    const c = classify(item.post, self);
+    item.kind = c.kind;
+    item.toSelf = c.toSelf;
+    item.targetUnknown = c.targetUnknown;
+  }
   const read = chosen?.posts.length ?? 0;
   const total = all.reduce((n, g) => n + g.posts.length, 0);
   return { account, self, posts: kept, read, duplicates, otherAuthors: total - read };
@@ -122,12 +146,9 @@ function byTimeThenId(a: AuditItem, b: AuditItem): number {
  * copy with another time) the ids are checked in a set, in the order read, as they always can be;
  * a set of a million ids is slow, so only then.
  */
-export function oldestFirst(posts: readonly Post[], self: SelfIdentity): { kept: AuditItem[]; duplicates: number } {
+export function oldestFirst(posts: readonly Post[]): { kept: AuditItem[]; duplicates: number } {
   const items: AuditItem[] = new Array<AuditItem>(posts.length);
-  for (let i = 0; i < posts.length; i += 1) {
-    const post = posts[i] as Post;
-    items[i] = toAuditItem(post, self, parseInstantMs(post.createdAt));
-  }
+  for (let i = 0; i < posts.length; i += 1) items[i] = unclassified(posts[i] as Post);
   items.sort(byTimeThenId);
   const kept: AuditItem[] = [];
   let increasing = true;
@@ -150,10 +171,29 @@ export function oldestFirst(posts: readonly Post[], self: SelfIdentity): { kept:
     const post = posts[i] as Post;
     if (seen.has(post.id)) continue;
     seen.add(post.id);
-    first.push(toAuditItem(post, self, parseInstantMs(post.createdAt)));
+    first.push(unclassified(post));
   }
   first.sort(byTimeThenId);
   return { kept: first, duplicates: posts.length - first.length };
+}
+
+/**
+ * An item with its time, classified as an original until `gather` knows who the account is
+ * (the kind depends on it) and classifies it: one object per post, of one shape.
+ */
+function unclassified(post: Post): AuditItem {
+  const ms = parseInstantMs(post.createdAt);
+  if (Number.isNaN(ms)) throw new RangeError(`post ${post.id}: createdAt is not an instant: ${post.createdAt}`);
+  return { post, ms, kind: 'original', toSelf: false, targetUnknown: false };
+}
+
+/** The handle of the newest post that names one (items oldest first). */
+function newestHandle(items: readonly AuditItem[]): string | null {
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const handle = (items[i] as AuditItem).post.author.handle;
+    if (handle !== null) return handle;
+  }
+  return null;
 }
 
 function chooseAuthor(
@@ -169,7 +209,7 @@ function chooseAuthor(
         `${opts.path} holds ${platformName(groups[0]?.platform ?? 'x')} posts, but "${arg.raw}" names a ${platformName(arg.platform)} account; name the account as that platform writes it, or use --platform`,
       );
     }
-    const matching = platformGroups.filter((g) => handleMatches(arg, g.handle, g.id));
+    const matching = platformGroups.filter((g) => groupMatches(arg, g));
     if (matching.length >= 1) return largest(matching);
     const bySource =
       src !== null && handleMatches(arg, src.handle, src.id)
@@ -186,7 +226,9 @@ function chooseAuthor(
   }
   if (src !== null && (src.id !== null || src.handle !== null)) {
     const owned = groups.filter(
-      (g) => (src.id !== null && g.id === src.id) || (src.handle !== null && g.handle !== null && handleKey(g.handle) === handleKey(src.handle)),
+      (g) =>
+        (src.id !== null && g.id === src.id) ||
+        (src.handle !== null && g.handles.some((handle) => handleKey(handle) === handleKey(src.handle as string))),
     );
     if (owned.length >= 1) return largest(owned);
   }

@@ -175,6 +175,33 @@ describe('gather: whose posts are audited (metrics.md §2.1)', () => {
     expect(g).toMatchObject({ read: 6, duplicates: 2 });
   });
 
+  it('a renamed account: named by its newest post, its old name still self, whatever the input order', async () => {
+    // The account (id SELF_ID) posted as @OldRoads, then was renamed @RoadInfoBC. Its reply at
+    // T0 + 2 h answers its own earlier post, which the reply's target names by the old handle
+    // only (no author id, an x.com link): a self-thread reply (toSelf), not an answer to someone.
+    const oldName = { id: SELF_ID, handle: 'OldRoads' };
+    const first = original(0, { id: '100', author: oldName });
+    const target = { id: '100', url: 'https://x.com/OldRoads/status/100', author: { id: null, handle: null }, createdAt: null };
+    const thread = reply(HOUR, target, { id: '200', author: SELF });
+    const other = reply(2 * HOUR, theirs(HOUR, '150'), { id: '300', author: SELF });
+    for (const order of [
+      [first, thread, other],
+      [other, thread, first],
+    ]) {
+      const g = await run(order);
+      expect(g.account.handle).toBe(SELF_HANDLE);
+      const kinds = g.posts.map((p) => [p.post.id, p.kind, p.toSelf]);
+      expect(kinds).toEqual([
+        ['100', 'original', false],
+        ['200', 'reply', true],
+        ['300', 'reply', false],
+      ]);
+    }
+    // Either name chooses it among other authors.
+    expect((await run([first, thread, original(0, { id: '5', author: PETE })], '@OldRoads')).read).toBe(2);
+    expect((await run([first, thread, original(0, { id: '5', author: PETE })], '@RoadInfoBC')).read).toBe(2);
+  });
+
   it('an empty input: no posts, the account from the source', async () => {
     const owner: AccountInfo = { platform: 'mastodon', id: 'https://m.example/users/a', handle: 'a@m.example', displayName: null, website: 'https://a.example', url: null };
     const g = await run([], null, owner);

@@ -276,19 +276,30 @@ export interface SelfAccount {
  *   `https://host/users/NAME` (archive authors) and the prefixes `https://host/users/NAME/` and
  *   `https://host/@NAME/` of its posts (metrics.md §2.2).
  * - Bluesky: the DID and handle; `at://DID/`, `at://HANDLE/` and `https://bsky.app/profile/…/` prefixes.
- * `extraIds` adds ids known from elsewhere (an archive's `accountId`, an actor URL).
+ * `extraIds` adds ids known from elsewhere (an archive's `accountId`, an actor URL);
+ * `extraHandles` the account's other handles (the names its posts were written under before a
+ * rename), with their status-link prefixes.
  */
-export function buildSelfIdentity(account: SelfAccount, extraIds: readonly string[] = []): SelfIdentity {
+export function buildSelfIdentity(
+  account: SelfAccount,
+  extraIds: readonly string[] = [],
+  extraHandles: readonly string[] = [],
+): SelfIdentity {
   const ids = new Set<string>(extraIds);
   const handles = new Set<string>();
   const urlPrefixes: string[] = [];
   if (account.id !== null) ids.add(account.id);
   const handle = account.handle === null ? null : normalizeHandle(account.handle);
   if (handle !== null) handles.add(handle);
+  // Earlier names of the same account (X and Bluesky handles change; the id stays).
+  const others = [...new Set(extraHandles.map(normalizeHandle))].filter((h) => h !== '' && h !== handle);
+  for (const other of others) handles.add(other);
 
   switch (account.platform) {
     case 'x':
-      if (handle !== null) urlPrefixes.push(`https://x.com/${handle}/status/`, `https://twitter.com/${handle}/status/`);
+      for (const name of handle === null ? others : [handle, ...others]) {
+        urlPrefixes.push(`https://x.com/${name}/status/`, `https://twitter.com/${name}/status/`);
+      }
       break;
     case 'mastodon': {
       const home = mastodonHome(account.url, handle);
@@ -303,7 +314,7 @@ export function buildSelfIdentity(account: SelfAccount, extraIds: readonly strin
       break;
     }
     case 'bluesky':
-      for (const who of [account.id, handle]) {
+      for (const who of [account.id, handle, ...others]) {
         if (who === null) continue;
         urlPrefixes.push(`at://${who}/`, `https://bsky.app/profile/${who.toLowerCase()}/`);
       }

@@ -26,9 +26,10 @@ import { scoreAudit, type ScoredAudit } from '../../src/scoring/score.js';
  * runs, recommendations' evidence) follows that order or sorts with it as the last tie-break, so
  * equal times never fall to input order. Distinct posts have distinct ids here, as on the
  * platforms; two different posts under one id is a conflict whose outcome may legitimately
- * depend on which is read first. The source names its owner (as an archive or a live fetch does):
- * without it, `gather` names the account by the first handle it reads, which for a renamed
- * account depends on the order (reported, not fixed here: src/collect.ts).
+ * depend on which is read first. The source names its owner (as an archive or a live fetch does);
+ * without it, `gather` names the account by its newest post's handle and counts every handle its
+ * posts were written under as its own, so a renamed account does not depend on the order either
+ * (test/collect.test.ts).
  *
  * Generated posts are the audited account's (RoadInfoBC on X) and, mixed in, posts by others:
  * originals, replies (to its own posts, to people, to unknown authors, addressed to a user without
