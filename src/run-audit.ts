@@ -6,7 +6,7 @@ import type { CacheOutcome, CachedSource } from './cache/cached-fetch.js';
 import { gather, selectWindow, type Gathered } from './collect.js';
 import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
 import { durationSeconds, type AccountConfig } from './config.js';
-import { InterruptedError, PlatformError, UsageError } from './errors.js';
+import { InputError, InterruptedError, PlatformError, UsageError } from './errors.js';
 import { openSource } from './fetchers/detect.js';
 import type { FetchContext } from './fetchers/live-types.js';
 import type { InputSource } from './fetchers/types.js';
@@ -179,6 +179,14 @@ async function collectOffline(req: AuditRequest & { input: string }, deps: Audit
   const accountArg: AccountArg | null =
     req.account === null ? null : parseAccountArg(req.account, platformHint ?? 'x');
   const gathered = await gather(source.posts, { path: req.input, accountArg, sourceAccount: source.account });
+  if (gathered.read === 0 && gathered.otherAuthors === 0 && source.stats.skipped > 0) {
+    // Not a window without activity: a file of which nothing could be read says nothing.
+    const first = source.stats.skippedExamples[0];
+    throw new InputError(
+      req.input,
+      `none of its ${source.stats.skipped} item(s) could be read${first === undefined ? '' : ` (first: ${first})`}; it may be damaged, or written by another tool or a newer version of one`,
+    );
+  }
   const cfg = accountConfig(req.config.config, gathered.account.handle ?? accountArg?.handle ?? null);
   const newest = gathered.posts.at(-1)?.ms ?? null;
   const window = resolveWindow(

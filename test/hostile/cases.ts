@@ -1208,6 +1208,16 @@ export const CASES: HostileCase[] = [
     expected: { code: 2, stderr: /posts\.jsonl: line 4 is not valid JSON/ },
   },
   {
+    // Nothing readable is no "window without activity": exit 2 with the first reason, not a report.
+    name: 'posts file none of whose posts can be read',
+    reader: 'normalized',
+    build: (dir) => {
+      const posts = [0, 1].map((h) => ({ ...normalizedPost({ at: h * HOUR }), id: 1000 + h }));
+      return json(write(dir, 'posts.json', JSON.stringify(normalizedFile(posts))));
+    },
+    expected: { code: 2, stderr: /posts\.json: none of its 2 item\(s\) could be read \(first: post 0: id: .*expected string/ },
+  },
+  {
     name: 'posts file with missing and null fields',
     reader: 'normalized',
     build: (dir) => {
