@@ -131,14 +131,24 @@ function derivedAuthors(ref: PostRef): readonly DerivedAuthor[] {
  * handle its id or URL names (an X status link, a Mastodon status URI, an `at://` URI with a handle).
  */
 export function refAuthorHandles(ref: PostRef): string[] {
+  const out = derivedHandles(ref);
+  if (ref.author.handle !== null) {
+    const h = normalizeHandle(ref.author.handle);
+    const at = out.indexOf(h);
+    if (at !== -1) out.splice(at, 1);
+    out.unshift(h);
+  }
+  return out;
+}
+
+/** The handles a reference's id or URL names (normalised, each once), without its author's. */
+export function derivedHandles(ref: PostRef): string[] {
   const out: string[] = [];
-  const add = (handle: string | null): void => {
-    if (handle === null) return;
-    const h = normalizeHandle(handle);
+  for (const author of derivedAuthors(ref)) {
+    if (author.handle === null) continue;
+    const h = normalizeHandle(author.handle);
     if (!out.includes(h)) out.push(h);
-  };
-  add(ref.author.handle);
-  for (const author of derivedAuthors(ref)) add(author.handle);
+  }
   return out;
 }
 

@@ -1,7 +1,7 @@
 import { atUriAuthority } from '../ids.js';
 import type { AuthorRef, PostRef } from '../model/post.js';
 import type { Report } from '../schema/report.js';
-import { onlyAuthorNamesAuthor, refAuthorHandles } from './kinds.js';
+import { derivedHandles, normalizeHandle, onlyAuthorNamesAuthor, refAuthorHandles } from './kinds.js';
 import type { MetricMeta } from './metric.js';
 import type { PostSet } from './types.js';
 
@@ -73,20 +73,32 @@ class Keys {
 export function computePeopleEngaged(set: PostSet): PeopleEngagedMeasurement {
   const keys = new Keys();
   const replyKeys: string[] = [];
-  // The first key of each author object already met, for references that say nothing more than
-  // their author (readers share one object per author: the same few thousand people answered
-  // again and again cost one set of keys each, not one per reply).
-  const firstKeyOf = new Map<AuthorRef, string | null>();
+  // What an author object gives (its first key; its handle as compared), worked out once per
+  // object: readers share one object per author, and the same few thousand people are answered
+  // again and again.
+  const ofAuthor = new Map<AuthorRef, { first: string | null; handle: string | null }>();
   for (const item of set.items) {
     if (item.kind !== 'reply' || item.toSelf || item.post.replyTo === null) continue;
     const ref = item.post.replyTo;
-    const memo = onlyAuthorNamesAuthor(ref);
-    let first = memo ? firstKeyOf.get(ref.author) : undefined;
-    if (first === undefined) {
-      const [head, ...rest] = authorKeys(ref);
+    let known = ofAuthor.get(ref.author);
+    if (known === undefined) {
+      const [head, ...rest] = authorKeys({ id: null, url: null, author: ref.author, createdAt: null });
       for (const key of rest) keys.union(head as string, key);
-      first = head ?? null;
-      if (memo) firstKeyOf.set(ref.author, first);
+      known = { first: head ?? null, handle: ref.author.handle === null ? null : normalizeHandle(ref.author.handle) };
+      ofAuthor.set(ref.author, known);
+    }
+    let first = known.first;
+    // What the reference's id or URL adds (the DID of an `at://` id, another handle in a status
+    // link) names the same person as its author.
+    if (!onlyAuthorNamesAuthor(ref)) {
+      const extra: string[] = [];
+      const authority = ref.id === null ? null : atUriAuthority(ref.id);
+      if (authority?.startsWith('did:') === true) extra.push(`id:${authority}`);
+      for (const handle of derivedHandles(ref)) if (handle !== known.handle) extra.push(`handle:${handle}`);
+      for (const key of extra) {
+        if (first === null) first = key;
+        else keys.union(first, key);
+      }
     }
     if (first === null) continue;
     replyKeys.push(first);

@@ -93,21 +93,19 @@ const ASCII = 1;
 const OTHER = 2;
 const ASCII_SPACES = /\s+/g;
 
+/** Printable ASCII words separated by single spaces, nothing before the first or after the last. */
+const SIMPLE_TEXT = /^[!-~]+(?: [!-~]+)*$/;
+/** Tab, line breaks and printable ASCII only. */
+const ASCII_TEXT = /^[\t-\r -~]*$/;
+
 /**
  * SIMPLE: printable ASCII whose only white space is single spaces between words (nothing to
- * collapse or trim); ASCII: tab, line breaks and printable ASCII; OTHER: anything else.
+ * collapse or trim; the empty text too); ASCII: tab, line breaks and printable ASCII; OTHER:
+ * anything else. Two patterns rather than a loop over the characters: several times faster.
  */
 function asciiShape(text: string): number {
-  let shape = SIMPLE;
-  let previousSpace = true;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7e || (c < 0x20 && (c < 0x09 || c > 0x0d))) return OTHER;
-    const space = c === 0x20 || c < 0x20;
-    if (c < 0x20 || (space && previousSpace)) shape = ASCII;
-    previousSpace = space;
-  }
-  return previousSpace && text.length > 0 ? ASCII : shape;
+  if (text.length === 0 || SIMPLE_TEXT.test(text)) return SIMPLE;
+  return ASCII_TEXT.test(text) ? ASCII : OTHER;
 }
 
 /** Web addresses and @mentions are names, not wording: `…/subscribe` or `@award_bot` is no promotional phrase. */

@@ -31,6 +31,8 @@ const pieces = [
   'Road', 'closed', "we're", 'on', 'it', '9am', 'A1234', '@pete', '@pete@mstdn.example', 'mail@host.org', 'https://x.co/a',
   'HTTP://EX.ORG/p', 'www.drivebc.ca', 'drivebc.ca/path', 'drivebc.ca', '#Hwy97', '...', '!', '  ', '\t', '\n', ' ', 'Ünïcode',
   'ＦＵＬＬ', '’', 'café', '2nd', "don't", 'miss', 'check', 'out', 'our', 'httpſ://x.y/z', 'K', '/', 'w', 'ww.', 'x/y',
+  // The edges of the ASCII shapes: vertical tab, form feed, CR, a control below tab, unit separator, DEL, NBSP.
+  '\v', '\f', '\r', '\u0008', '\u001f', '\u007f', '\u00a0',
 ];
 const text = fc.array(fc.constantFrom(...pieces), { maxLength: 14 }).chain((parts) =>
   fc.array(fc.constantFrom('', ' ', '  ', '\n'), { minLength: parts.length, maxLength: parts.length }).map((gaps) =>
