@@ -81,20 +81,36 @@ function describe(group: AuthorGroup): string {
   return group.handle !== null ? `@${group.handle}` : group.id !== null ? `id ${group.id}` : 'an unnamed author';
 }
 
+/** A source's posts a batch at a time (`InputSource.postBatches`), for `gather`. */
+export interface BatchedPosts {
+  batches: AsyncIterable<readonly Post[]>;
+}
+
+function isBatched(posts: AsyncIterable<Post> | BatchedPosts): posts is BatchedPosts {
+  return 'batches' in posts;
+}
+
+/** What `gather` reads of a source: its batches when it has them, else its posts. */
+export function postsOf(source: { posts: AsyncIterable<Post>; postBatches?: AsyncIterable<readonly Post[]> }): AsyncIterable<Post> | BatchedPosts {
+  return source.postBatches !== undefined ? { batches: source.postBatches } : source.posts;
+}
+
 /**
  * Reads every post of a source and keeps the audited account's (metrics.md §2.1): the account
  * argument chooses among several authors; a single author is audited as it is.
  */
 export async function gather(
-  posts: AsyncIterable<Post>,
+  posts: AsyncIterable<Post> | BatchedPosts,
   opts: { path: string; accountArg: AccountArg | null; sourceAccount: AccountInfo | null },
 ): Promise<Gathered> {
   const groups = new AuthorGroups();
-  for await (const post of posts) {
+  const add = (post: Post): void => {
     const group = groups.groupOf(post);
     noteHandle(group, post.author.handle);
     group.posts.push(post);
-  }
+  };
+  if (isBatched(posts)) for await (const batch of posts.batches) for (const post of batch) add(post);
+  else for await (const post of posts) add(post);
   const all = groups.order;
   const chosen = chooseAuthor(all, opts);
   const src = opts.sourceAccount;

@@ -3,7 +3,7 @@ import { evaluateAssertions, type AssertionOutcome } from './assertions.js';
 // The live fetchers, the fetch cache and the HTTP client (undici) are imported only on the live
 // paths below, so an offline audit does not load them.
 import type { CacheOutcome, CachedSource } from './cache/cached-fetch.js';
-import { gather, selectWindow, type Gathered } from './collect.js';
+import { gather, postsOf, selectWindow, type Gathered } from './collect.js';
 import { accountConfig, scoringModel, type LoadedConfig } from './config-load.js';
 import { durationSeconds, type AccountConfig } from './config.js';
 import { InputError, InterruptedError, PlatformError, UsageError } from './errors.js';
@@ -178,7 +178,7 @@ async function collectOffline(req: AuditRequest & { input: string }, deps: Audit
   const platformHint = req.platform ?? source.account?.platform ?? null;
   const accountArg: AccountArg | null =
     req.account === null ? null : parseAccountArg(req.account, platformHint ?? 'x');
-  const gathered = await gather(source.posts, { path: req.input, accountArg, sourceAccount: source.account });
+  const gathered = await gather(postsOf(source), { path: req.input, accountArg, sourceAccount: source.account });
   if (gathered.read === 0 && gathered.otherAuthors === 0 && source.stats.skipped > 0) {
     // Not a window without activity: a file of which nothing could be read says nothing.
     const first = source.stats.skippedExamples[0];
@@ -269,7 +269,7 @@ async function openLiveSource(
 
 async function collectLive(req: AuditRequest, live: LiveOptions, deps: AuditDeps): Promise<Collected> {
   const { source, cached, accountArg, cfg, window } = await openLiveSource(req, live, deps);
-  const gathered = await gather(source.posts, { path: accountArg.raw, accountArg, sourceAccount: source.account });
+  const gathered = await gather(postsOf(source), { path: accountArg.raw, accountArg, sourceAccount: source.account });
   return { source, gathered, cfg, window, label: null, cached };
 }
 

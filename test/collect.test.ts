@@ -202,6 +202,19 @@ describe('gather: whose posts are audited (metrics.md §2.1)', () => {
     expect((await run([first, thread, original(0, { id: '5', author: PETE })], '@RoadInfoBC')).read).toBe(2);
   });
 
+  it('posts given a batch at a time gather exactly as posts given one by one', async () => {
+    const posts = [original(2 * HOUR, { id: '3' }), reply(HOUR, theirs(0, '150'), { id: '2' }), original(0, { id: '1' }), original(0, { id: '1' })];
+    async function* batches(): AsyncGenerator<readonly Post[]> {
+      yield posts.slice(0, 3);
+      yield [];
+      yield posts.slice(3);
+    }
+    const batched = await gather({ batches: batches() }, { path: PATH, accountArg: null, sourceAccount: null });
+    expect(batched).toEqual(await run(posts));
+    expect(batched.posts.map((p) => p.post.id)).toEqual(['1', '2', '3']);
+    expect(batched.duplicates).toBe(1);
+  });
+
   it('an empty input: no posts, the account from the source', async () => {
     const owner: AccountInfo = { platform: 'mastodon', id: 'https://m.example/users/a', handle: 'a@m.example', displayName: null, website: 'https://a.example', url: null };
     const g = await run([], null, owner);

@@ -141,7 +141,7 @@ function sourceOf(header: NormalizedHeader, batches: Iterable<readonly unknown[]
   const warnings: string[] = [];
   const stats = newReadStats();
   const shared = new SharedParts();
-  async function* posts(): AsyncGenerator<Post> {
+  async function* postBatches(): AsyncGenerator<readonly Post[]> {
     let index = 0;
     for await (const batch of batches) {
       // A whole batch is checked and compacted before any of it is handed on: the parts that
@@ -157,14 +157,18 @@ function sourceOf(header: NormalizedHeader, batches: Iterable<readonly unknown[]
         else ready.push(shared.compact(post.data));
         index += 1;
       }
-      yield* ready;
+      if (ready.length > 0) yield ready;
     }
+  }
+  async function* posts(): AsyncGenerator<Post> {
+    for await (const batch of postBatches()) yield* batch;
   }
   return {
     format: 'normalized',
     sourceKind: 'file',
     account: header.account,
     posts: posts(),
+    postBatches: postBatches(),
     stats,
     warnings,
     complete: header.complete,

@@ -43,6 +43,11 @@ export interface InputSource {
   /** What the input itself says about the account that owns it (archive `account.js`, actor, profile). */
   account: AccountInfo | null;
   posts: AsyncGenerator<Post>;
+  /**
+   * The same posts a batch at a time, when the reader has them so (a large posts file): a million
+   * posts then cost a few hundred awaits, not a million. A consumer iterates this or `posts`, never both.
+   */
+  postBatches?: AsyncGenerator<readonly Post[]>;
   stats: ReadStats;
   /** False when the source itself says it is partial (a saved fetch that stopped early). */
   complete?: boolean;
