@@ -277,12 +277,14 @@ async function collectLive(req: AuditRequest, live: LiveOptions, deps: AuditDeps
  * The account's own posts as the inbound fetchers get them. A post served from the cache carries
  * the reply count of the run that fetched it, which may be out of date: a post that had no replies
  * then may have some now. Inbound fetchers skip posts whose count is 0 (Bluesky threads, Mastodon
- * contexts), so the cached posts' counts are made unknown, and those posts are asked about. The
- * cache saves timeline requests, not those (docs/cache.md).
+ * contexts), so a cached post's count is made unknown, and the post asked about, unless it was
+ * seen when the window had already ended: a reply written in the window was counted then, and a
+ * later one is no message of this window (docs/cache.md).
  */
-function ownPostsForInbound(posts: readonly Post[], cached: CachedSource | null): Post[] {
+function ownPostsForInbound(posts: readonly Post[], cached: CachedSource | null, window: AuditWindow): Post[] {
   if (cached === null) return [...posts];
-  return posts.map((p) => (cached.fetchedIds.has(p.id) || p.replyCount == null ? p : { ...p, replyCount: null }));
+  const trusted = (p: Post): boolean => cached.fetchedIds.has(p.id) || (cached.seenAt.get(p.id) ?? -Infinity) >= window.untilMs;
+  return posts.map((p) => (p.replyCount == null || trusted(p) ? p : { ...p, replyCount: null }));
 }
 
 /** Warnings of a cached source that come from the cache itself rather than the platform. */
@@ -372,7 +374,7 @@ async function auditWithConfig(req: AuditRequest, deps: AuditDeps): Promise<{ re
     if (req.input !== null) {
       if (req.inbound.length > 0) inboundRead = await readInboundFiles(req.inbound, deps);
     } else if (req.live) {
-      const own = ownPostsForInbound(gathered.posts.map((p) => p.post), collected.cached);
+      const own = ownPostsForInbound(gathered.posts.map((p) => p.post), collected.cached, window);
       const fetched = await fetchInbound(account, own, window, req.live);
       if ('failed' in fetched) {
         warnings.push({ code: 'inbound-failed', message: `Inbound messages could not be fetched (${fetched.failed}); the report is outbound-only` });

@@ -92,9 +92,12 @@ export interface CachedSource extends InputSource {
   /**
    * Ids of the posts fetched this run (filled as `posts` is read). The others came from the cache
    * as they were when fetched: their `replyCount` may be out of date, so an inbound fetcher that
-   * skips posts nobody answered should not trust it for them.
+   * skips posts nobody answered should not trust it for them, unless `seenAt` shows it was seen
+   * late enough.
    */
   fetchedIds: ReadonlySet<string>;
+  /** When each served post was last fetched (epoch ms), where the cache knows it. */
+  seenAt: ReadonlyMap<string, number>;
 }
 
 /** A view of `http` that calls `before()` ahead of every request. */
@@ -154,11 +157,17 @@ function takeWalk(state: CacheState, walk: Span, posts: readonly Post[], complet
   const span = walkCoverage(walk, posts, complete, startedAtMs);
   if (span !== null) {
     for (const [id, post] of state.posts) {
-      if (!fresh.has(id) && inSpan(Date.parse(post.createdAt), span)) state.posts.delete(id);
+      if (!fresh.has(id) && inSpan(Date.parse(post.createdAt), span)) {
+        state.posts.delete(id);
+        state.seenAt.delete(id);
+      }
     }
     state.covered = addSpan(state.covered, span);
   }
-  for (const [id, post] of fresh) state.posts.set(id, post);
+  for (const [id, post] of fresh) {
+    state.posts.set(id, post);
+    state.seenAt.set(id, startedAtMs);
+  }
 }
 
 /**
@@ -334,6 +343,7 @@ export async function cachedFetch(fetcher: LiveFetcher, account: AccountArg, ctx
     warnings,
     cache: outcome,
     fetchedIds,
+    seenAt: state.seenAt,
     // Nothing fetched: the posts are as old as the cache's last fetch.
     ...(walks.length === 0 ? { fetchedAt: state.fetchedAt } : {}),
   };

@@ -78,13 +78,19 @@ export interface CacheState {
   covered: Span[];
   /** The posts by id. */
   posts: Map<string, Post>;
+  /**
+   * When each post was last fetched (epoch ms: the start of the walk that served it), so that its
+   * counts (`replyCount`) are known to be as of then. Posts of files written before this was kept
+   * have none.
+   */
+  seenAt: Map<string, number>;
   /** Set while a walk is unfinished (interrupted, stopped by a rate limit); null otherwise. */
   resume: ResumeState | null;
 }
 
 /** An empty cache. */
 export function emptyState(): CacheState {
-  return { account: null, fetchedAt: null, covered: [], posts: new Map(), resume: null };
+  return { account: null, fetchedAt: null, covered: [], posts: new Map(), seenAt: new Map(), resume: null };
 }
 
 const SpanJsonSchema = z.object({ from: InstantSchema, until: InstantSchema });
@@ -109,6 +115,11 @@ export const CacheMetaSchema = z.object({
     .nullable(),
   /** When the file was written. */
   updatedAt: InstantSchema,
+  /**
+   * When each post was last fetched, by id (absent in files of earlier builds): a reply count seen
+   * after a window ended holds every reply written in it.
+   */
+  seenAt: z.record(z.string(), InstantSchema).optional(),
 });
 export type CacheMeta = z.infer<typeof CacheMetaSchema>;
 
@@ -159,6 +170,12 @@ export function serializeCache(key: CacheKey, state: CacheState, nowMs: number):
             reachedBack: resume.reachedBackMs === null ? null : iso(resume.reachedBackMs),
           },
     updatedAt: iso(nowMs),
+    seenAt: Object.fromEntries(
+      posts.flatMap((p) => {
+        const ms = state.seenAt.get(p.id);
+        return ms === undefined ? [] : [[p.id, iso(ms)]];
+      }),
+    ),
   };
   const head = JSON.stringify({ ...header, cache }, null, 2).replace(/\n}$/, '');
   const body = posts.length === 0 ? '[]' : `[\n${posts.map((p) => `    ${JSON.stringify(p)}`).join(',\n')}\n  ]`;
@@ -234,6 +251,8 @@ export async function loadCache(file: string, key: CacheKey): Promise<LoadResult
   const covered = m.covered.map((s) => ({ fromMs: Date.parse(s.from), untilMs: Date.parse(s.until) }));
   if (covered.some((s) => !(s.untilMs > s.fromMs))) return { kind: 'corrupt', reason: 'a covered stretch ends before it starts' };
   const r = m.resume;
+  const seenAt = new Map<string, number>();
+  for (const [id, at] of Object.entries(m.seenAt ?? {})) if (posts.has(id)) seenAt.set(id, Date.parse(at));
   return {
     kind: 'ok',
     state: {
@@ -241,6 +260,7 @@ export async function loadCache(file: string, key: CacheKey): Promise<LoadResult
       fetchedAt: source.fetchedAt ?? null,
       covered: normalizeSpans(covered),
       posts,
+      seenAt,
       resume:
         r === null
           ? null

@@ -18,6 +18,7 @@ import {
   bskyProfile,
   mastodonAccount,
   mastodonStatuses,
+  mastodonTimelineRoute,
 } from '../cache/servers.js';
 import { ROOT, runCli, runCliAsync, type CliResult } from '../helpers/cli.js';
 import { blueskyAndMastodon } from '../helpers/live.js';
@@ -359,6 +360,52 @@ describe('the cache and inbound messages: reply counts of cached posts are not t
       expect(b.source.cache?.postsFromCache).toBeGreaterThan(0);
       expect(threads).toContain(target.uri);
       expect(b.metrics.responseRate).toMatchObject({ inbound: 1, answered: 0 });
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('the cache and inbound messages: counts seen after the window ended are trusted', () => {
+  it('Mastodon, a past window: the second run asks only about the post whose count was above 0', async () => {
+    // 150 statuses, one every 3 hours; the window is a past stretch (it ended a day before the
+    // newest status), so both runs happen after it ended. Every count is 0 but one, in the
+    // window. Run 1 fetches the window's timeline and asks for that status's context (its count is
+    // 1). Run 2 serves the window from the cache (the walk starts at the window's end, which the
+    // cache holds): the counts were seen after the window ended, when every reply written in it
+    // was counted, so the 0s are trusted and only that context is asked for again. (For a window
+    // that has not ended, cached counts are not trusted: the test above.)
+    const statuses = mastodonStatuses(150, NEWEST, STEP).map((st) => ({ ...st, replies_count: 0 }));
+    const answered = statuses[40] as Record<string, unknown>;
+    answered.replies_count = 1;
+    const contexts: string[] = [];
+    const timeline = mastodonTimelineRoute(() => statuses);
+    const s = await startServer((req, base) => {
+      if (req.path === MASTODON_LOOKUP_PATH) return { json: mastodonAccount() };
+      if (req.path === MASTODON_TIMELINE_PATH) return timeline(req, base);
+      if (/^\/api\/v1\/statuses\/\d+\/context$/.test(req.path)) {
+        contexts.push(req.path);
+        return { json: { ancestors: [], descendants: [] } };
+      }
+      return undefined;
+    });
+    try {
+      const since = new Date(NEWEST - 10 * 24 * HOUR).toISOString();
+      const until = new Date(NEWEST - 24 * HOUR).toISOString();
+      const args = [MASTODON, '--api-url', s.url, '--cache-dir', join(tmp.dir, 'cache-seen'), '--since', since, '--until', until, '--json'];
+      const first = await runCliAsync(args);
+      expect(first.code, first.stderr).toBe(0);
+      const contextOf = `/api/v1/statuses/${answered.id as string}/context`;
+      expect(contexts).toEqual([contextOf]);
+      contexts.length = 0;
+      const second = await runCliAsync(args);
+      expect(second.code, second.stderr).toBe(0);
+      const b = ReportSchema.parse(JSON.parse(second.stdout));
+      expect(b.source.cache?.status).toBe('hit');
+      // 72 statuses in the window; the walk fetched again only the page that overlaps the cache.
+      expect(b.counts.items).toBe(72);
+      expect(b.source.cache?.postsFromCache).toBeGreaterThan(30);
+      expect(contexts).toEqual([contextOf]);
     } finally {
       await s.close();
     }
