@@ -472,7 +472,14 @@ export async function main(argv: string[], io?: Partial<CliIo>): Promise<number>
     const { runCheckedAudit } = await import('./run-audit.js');
     const { report, assertions } = await runCheckedAudit(
       await request(accounts[0] ?? null, opts, config, { compare }),
-      { now, toolVersion: toolVersion() },
+      {
+        now,
+        toolVersion: toolVersion(),
+        // A long offline read says how far it got, on a terminal only (as live fetches do).
+        progress: (message) => {
+          if (stderr.isTTY) stderr.write(`social-audit: ${oneLine(message)}\n`);
+        },
+      },
       opts.failUnder,
     );
     // Assertions appear in the scorecard and Markdown when the config has some; --fail-under

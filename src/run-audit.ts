@@ -85,6 +85,49 @@ export interface AuditDeps {
   toolVersion: string;
   /** Opens an input (tests may substitute). */
   openSource?: (path: string) => Promise<InputSource>;
+  /** Progress lines of a long offline read (the CLI prints them on a terminal's stderr). */
+  progress?: (message: string) => void;
+  /** Posts between two progress lines of an offline read (default `READ_PROGRESS_EVERY`). */
+  progressEvery?: number;
+}
+
+/** An offline read says how far it got every this many posts (a million-post file takes seconds). */
+export const READ_PROGRESS_EVERY = 100_000;
+
+/**
+ * The source's posts as `gather` reads them, with a progress line every `every` posts: "reading
+ * FILE: 300,000 posts…"; none for a smaller input.
+ */
+function withReadProgress(source: InputSource, label: string, deps: AuditDeps): ReturnType<typeof postsOf> {
+  const progress = deps.progress;
+  const posts = postsOf(source);
+  if (progress === undefined) return posts;
+  const every = deps.progressEvery ?? READ_PROGRESS_EVERY;
+  let read = 0;
+  let next = every;
+  const note = (n: number): void => {
+    read += n;
+    if (read < next) return;
+    progress(`reading ${label}: ${read.toLocaleString('en-US')} posts…`);
+    next = (Math.floor(read / every) + 1) * every;
+  };
+  if ('batches' in posts) {
+    const batches = posts.batches;
+    return {
+      batches: (async function* () {
+        for await (const batch of batches) {
+          yield batch;
+          note(batch.length);
+        }
+      })(),
+    };
+  }
+  return (async function* () {
+    for await (const post of posts) {
+      yield post;
+      note(1);
+    }
+  })();
 }
 
 /** Fewer items than this and the report says the sample is small (metrics.md §4). */
@@ -178,7 +221,8 @@ async function collectOffline(req: AuditRequest & { input: string }, deps: Audit
   const platformHint = req.platform ?? source.account?.platform ?? null;
   const accountArg: AccountArg | null =
     req.account === null ? null : parseAccountArg(req.account, platformHint ?? 'x');
-  const gathered = await gather(postsOf(source), { path: req.input, accountArg, sourceAccount: source.account });
+  const gathered = await gather(withReadProgress(source, req.input, deps), { path: req.input, accountArg, sourceAccount: source.account });
+  if (gathered.read + gathered.otherAuthors >= (deps.progressEvery ?? READ_PROGRESS_EVERY)) deps.progress?.(`read ${req.input}; measuring…`);
   if (gathered.read === 0 && gathered.otherAuthors === 0 && source.stats.skipped > 0) {
     // Not a window without activity: a file of which nothing could be read says nothing.
     const first = source.stats.skippedExamples[0];
