@@ -30,14 +30,29 @@ export interface ParallelOptions {
  */
 export async function measureAllParallel(set: PostSet, ctx: MetricContext, opts: ParallelOptions = {}): Promise<Measurements> {
   const texts = cannedCandidates(set).map((item) => item.post.text);
-  const labels = texts.length >= (opts.minReplies ?? PARALLEL_MIN_REPLIES) ? clusterOnWorker(texts, opts.workerUrl ?? WORKER) : null;
-  const rest = measureAllButCanned(set, ctx);
-  const clustered = labels === null ? null : await labels;
+  const job = texts.length >= (opts.minReplies ?? PARALLEL_MIN_REPLIES) ? clusterOnWorker(texts, opts.workerUrl ?? WORKER) : null;
+  let rest: Omit<Measurements, 'cannedReplies'>;
+  try {
+    rest = measureAllButCanned(set, ctx);
+  } catch (err) {
+    // A failure here ends the audit: the worker's answer is not wanted any more.
+    job?.stop();
+    throw err;
+  }
+  const clustered = job === null ? null : await job.labels;
   return withCannedReplies(rest, computeCannedReplies(set, clustered ?? undefined));
 }
 
-/** The labels from a worker, or null when there is no worker module or the worker fails (then the caller clusters). */
-function clusterOnWorker(texts: readonly string[], url: URL): Promise<Int32Array | null> | null {
+/** A clustering running on a worker thread. */
+interface WorkerJob {
+  /** The labels, or null when the worker failed (then the caller clusters). */
+  labels: Promise<Int32Array | null>;
+  /** Ends the worker early. */
+  stop(): void;
+}
+
+/** Clusters `texts` on a worker running `url`, or null when there is no such worker module. */
+function clusterOnWorker(texts: readonly string[], url: URL): WorkerJob | null {
   if (url.protocol !== 'file:' || !existsSync(fileURLToPath(url))) return null;
   let worker: Worker;
   try {
@@ -45,12 +60,13 @@ function clusterOnWorker(texts: readonly string[], url: URL): Promise<Int32Array
   } catch {
     return null;
   }
-  return new Promise((resolve) => {
+  let settle: (labels: Int32Array | null) => void = () => undefined;
+  const labels = new Promise<Int32Array | null>((resolve) => {
     let settled = false;
-    const settle = (labels: Int32Array | null): void => {
+    settle = (found) => {
       if (settled) return;
       settled = true;
-      resolve(labels);
+      resolve(found);
       void worker.terminate();
     };
     worker.once('message', (labels: unknown) => {
@@ -59,4 +75,5 @@ function clusterOnWorker(texts: readonly string[], url: URL): Promise<Int32Array
     worker.once('error', () => settle(null));
     worker.once('exit', () => settle(null));
   });
+  return { labels, stop: () => settle(null) };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -73,6 +73,22 @@ describe('measureAllParallel: the canned replies clustered on a worker thread', 
     for (const workerUrl of workers) {
       expect(await measureAllParallel(set, ctx, { minReplies: 1, workerUrl })).toEqual(expected);
     }
+  });
+
+  it('a failure while measuring the rest ends the worker too, and the failure is the one thrown', async () => {
+    // The worker counts in a file every 10 ms and never answers: while it lives, the count grows.
+    const beats = join(dir, 'beats.txt');
+    const endless = workerModule(
+      'endless.mjs',
+      `import { writeFileSync } from 'node:fs';\nlet n = 0;\nsetInterval(() => writeFileSync(${JSON.stringify(beats)}, String(++n)), 10);\n`,
+    );
+    // Phrases that are no list make self-promotion throw on the main thread.
+    const broken = { ...ctx, phrases: null as unknown as string[] };
+    await expect(measureAllParallel(set, broken, { minReplies: 1, workerUrl: endless })).rejects.toThrow(TypeError);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const after = existsSync(beats) ? readFileSync(beats, 'utf8') : '0';
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(existsSync(beats) ? readFileSync(beats, 'utf8') : '0').toBe(after);
   });
 
   it('below minReplies no worker is started (a worker that would make all canned is not asked)', async () => {
